@@ -1,0 +1,1 @@
+"""The running club-bot: entry point, settings, platform adapters, scheduler and web server."""

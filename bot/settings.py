@@ -1,0 +1,74 @@
+"""Settings from environment variables and `.env`, validated with messages that name the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handlers.programme import DEFAULT_PROGRAMME
+from storage.models import Role
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message says which variable and why, in French."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///club-bot.sqlite3"
+    club_config: Path = DEFAULT_PROGRAMME
+    club_admins: str = ""  # comma-separated platform user ids ("U123", "slack:U123", "mattermost:abc")
+    club_default_role: Role = Role.MEMBRE
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_club_channel: str | None = None
+    slack_command: str = "/club"
+
+    mattermost_url: str | None = None
+    mattermost_bot_token: SecretStr | None = None
+    mattermost_command_token: SecretStr | None = None  # one or several, comma-separated
+    mattermost_club_channel: str | None = None
+
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)
+    listener_threads: int = Field(default=16, ge=1, le=256)
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgres")):
+            raise ValueError("doit commencer par sqlite:/// ou postgresql://")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("doit être une URL http(s)")
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.club_admins.split(",") if part.strip())
+
+    def secret(self, name: str) -> str | None:
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{str(error['loc'][0]).upper()} : {error['msg']}" for error in exc.errors()
+        )
+        raise SettingsError(f"Configuration invalide — {problems}") from exc

@@ -1,0 +1,113 @@
+"""The neutral language between chat platforms and the Club's capabilities.
+
+Adapters in `bot/` translate a Slack payload, a Mattermost post or a console line into one of
+these events; handlers answer with `Reply` objects that adapters render for their platform.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Visibility(enum.StrEnum):
+    EPHEMERAL = "ephemeral"  # only the person who typed the command sees it
+    CHANNEL = "channel"  # everyone in the channel where the command was typed
+    CLUB = "club"  # the Club's channel (configured per platform)
+    DM = "dm"  # a direct message to `Reply.user`
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The Club object a posted message stands for, so reactions and clicks find their way back."""
+
+    kind: str
+    object_id: int
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: str | None = None  # "primary" | "danger"
+
+
+@dataclass
+class Reply:
+    """One message to show. `text` is already in the reader's language, in light Markdown
+    (**bold**, _italic_, `code`, lists); user-supplied parts went through `text.user_text`."""
+
+    text: str
+    visibility: Visibility = Visibility.EPHEMERAL
+    user: str | None = None  # platform user id, for DM
+    channel: str | None = None  # explicit channel, overrides the visibility's default
+    buttons: list[Button] = field(default_factory=list)
+    reactions: list[str] = field(default_factory=list)  # emoji the bot adds to invite votes
+    anchor: Anchor | None = None
+    update: bool = False  # replace the message(s) already posted for `anchor` instead of posting
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a platform knows of a person; fetched once, when they first meet the bot."""
+
+    display_name: str | None = None
+    tz: str | None = None
+    locale: str | None = None
+
+
+ProfileLoader = Callable[[], Profile]
+
+
+@dataclass(frozen=True)
+class Command:
+    """`/club <text>` typed by someone. Mentions in `text` are normalised to `<@platform_user_id>`."""
+
+    platform: str
+    user_id: str
+    user_name: str
+    channel_id: str
+    text: str
+    received_at: datetime
+    locale: str | None = None
+    profile: ProfileLoader | None = None
+    mentions: dict[str, str] = field(default_factory=dict)  # platform user id -> display name
+
+
+@dataclass(frozen=True)
+class ReactionEvent:
+    platform: str
+    event_id: str
+    user_id: str
+    channel_id: str
+    message_id: str
+    emoji: str
+    added: bool
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionEvent:
+    """A button pressed on one of the bot's messages."""
+
+    platform: str
+    user_id: str
+    user_name: str
+    channel_id: str
+    message_id: str
+    action: str
+    value: str
+    received_at: datetime
+    profile: ProfileLoader | None = None
+
+
+class UserError(Exception):
+    """An expected problem: its message (a French msgid, translated at display) is shown to the user."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.params = params

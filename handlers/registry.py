@@ -1,0 +1,94 @@
+"""Where each capability module declares what it answers: verbs, reactions, buttons, scheduled work.
+
+Modules register plain functions with these decorators at import; `handlers/__init__.py` imports
+every module, so the router sees them all. Adding a capability is adding a module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storage.models import Role
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from handlers.context import Context
+    from handlers.core import ReactionEvent, Reply
+
+VerbFunc = Callable[["Context", str], "list[Reply]"]
+ReactionFunc = Callable[["Context", "ReactionEvent", int], "list[Reply]"]
+ActionFunc = Callable[["Context", str], "list[Reply]"]
+TickFunc = Callable[["Session", "datetime"], "list[tuple[str | None, Reply]]"]
+ProfileSection = Callable[["Context"], "list[str]"]
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    aliases: tuple[str, ...]
+    func: VerbFunc
+    summary: str  # French msgid, one line
+    usage: str  # French msgid: syntax and details
+    examples: tuple[str, ...]
+    role: Role
+    section: str
+
+
+VERBS: dict[str, Verb] = {}  # every name and alias -> its verb
+ORDER: list[Verb] = []  # registration order, for help
+REACTIONS: dict[str, ReactionFunc] = {}  # anchor kind -> handler
+ACTIONS: dict[str, ActionFunc] = {}  # button action id -> handler
+TICKS: list[TickFunc] = []
+PROFILE_SECTIONS: list[ProfileSection] = []
+
+
+def verb(
+    name: str,
+    *aliases: str,
+    summary: str,
+    usage: str,
+    examples: tuple[str, ...] = (),
+    role: Role = Role.PARTICIPANT,
+    section: str = "Général",
+) -> Callable[[VerbFunc], VerbFunc]:
+    def register(func: VerbFunc) -> VerbFunc:
+        entry = Verb(name, aliases, func, summary, usage, examples, role, section)
+        for key in (name, *aliases):
+            if key in VERBS:
+                raise RuntimeError(f"verb {key!r} registered twice")
+            VERBS[key] = entry
+        ORDER.append(entry)
+        return func
+
+    return register
+
+
+def on_reaction(kind: str) -> Callable[[ReactionFunc], ReactionFunc]:
+    def register(func: ReactionFunc) -> ReactionFunc:
+        REACTIONS[kind] = func
+        return func
+
+    return register
+
+
+def on_action(action: str) -> Callable[[ActionFunc], ActionFunc]:
+    def register(func: ActionFunc) -> ActionFunc:
+        ACTIONS[action] = func
+        return func
+
+    return register
+
+
+def on_tick(func: TickFunc) -> TickFunc:
+    TICKS.append(func)
+    return func
+
+
+def profile_section(func: ProfileSection) -> ProfileSection:
+    PROFILE_SECTIONS.append(func)
+    return func

@@ -1,0 +1,240 @@
+"""The Club as platform adapters see it: neutral events in, neutral replies out.
+
+Every event is one database transaction: an expected problem (`UserError`) rolls it back and is
+shown to the user in their language; anything else is logged and answered with a short apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rapidfuzz import process
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handlers import registry
+from handlers.context import Context
+from handlers.core import ActionEvent, Anchor, Command, Profile, ProfileLoader, ReactionEvent, Reply, UserError
+from handlers.i18n import lang_of, translate
+from handlers.programme import Programme
+from handlers.territories import resolve_zone
+from storage.db import Database
+from storage.models import Club, Member, PostedMessage, ProcessedEvent, Role
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Désolé, un problème inattendu est survenu et rien n'a été enregistré. Réessayez dans un instant ; si cela persiste, prévenez l'équipe d'animation."
+
+
+@dataclass(frozen=True)
+class ClubSettings:
+    programme: Programme
+    admins: frozenset[str] = frozenset()  # platform user ids, optionally "platform:id"
+    default_role: Role = Role.MEMBRE
+    club_channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
+
+    def is_admin(self, platform: str, user_id: str) -> bool:
+        return user_id in self.admins or f"{platform}:{user_id}" in self.admins
+
+
+def split_verb(text: str) -> tuple[str, str]:
+    text = text.strip()
+    if not text:
+        return "", ""
+    head, _, rest = text.partition(" ")
+    return head.lower(), rest.strip()
+
+
+class Service:
+    """Runs commands, reactions, clicks and scheduled work against the database."""
+
+    def __init__(self, db: Database, settings: ClubSettings, clock: Callable[[], datetime] | None = None):
+        self.db = db
+        self.settings = settings
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._known: set[tuple[str, str]] = set()
+        with db.transaction() as session:
+            self.club_id = self._ensure_club(session).id
+
+    # -- commands -----------------------------------------------------------------------------
+    def handle_command(self, cmd: Command) -> list[Reply]:
+        name, args = split_verb(cmd.text)
+        lang = lang_of(cmd.locale)
+        profile = self._first_contact_profile(cmd.platform, cmd.user_id, cmd.profile)
+        try:
+            with self.db.transaction() as session:
+                ctx = self._context(session, cmd.platform, cmd.user_id, cmd.user_name, cmd.channel_id,
+                                    cmd.locale, profile, cmd.mentions)
+                lang = ctx.lang
+                verb = registry.VERBS.get(name or "aide")
+                if verb is None:
+                    raise self._unknown_verb(name)
+                ctx.require(verb.role)
+                return verb.func(ctx, args)
+        except UserError as error:
+            return [Reply(translate(lang, error.msgid, **error.params))]
+        except Exception:
+            log.exception("command failed: platform=%s user=%s verb=%s", cmd.platform, cmd.user_id, name)
+            return [Reply(translate(lang, APOLOGY))]
+
+    @staticmethod
+    def _unknown_verb(name: str) -> UserError:
+        names = sorted(registry.VERBS)
+        match = process.extractOne(name, names, score_cutoff=60)
+        if match:
+            return UserError(
+                "Commande inconnue : « {verbe} ». Vouliez-vous dire `/club {proche}` ? "
+                "Tapez `/club aide` pour la liste des commandes.",
+                verbe=name, proche=match[0],
+            )
+        return UserError("Commande inconnue : « {verbe} ». Tapez `/club aide` pour la liste des commandes.",
+                         verbe=name)
+
+    # -- reactions and buttons ----------------------------------------------------------------
+    def handle_reaction(self, event: ReactionEvent) -> list[Reply]:
+        """A vote-like reaction on one of the bot's messages; other messages and retries are ignored."""
+        try:
+            with self.db.transaction() as session:
+                if not claim_event(session, event.platform, event.event_id):
+                    return []
+                posted = session.scalar(select(PostedMessage).where(
+                    PostedMessage.platform == event.platform,
+                    PostedMessage.channel_id == event.channel_id,
+                    PostedMessage.message_id == event.message_id,
+                ))
+                handler = registry.REACTIONS.get(posted.kind) if posted else None
+                if handler is None:
+                    return []
+                ctx = self._context(session, event.platform, event.user_id, event.user_id,
+                                    event.channel_id, None, None, {})
+                return handler(ctx, event, posted.object_id)
+        except UserError as error:
+            return [Reply(translate("fr", error.msgid, **error.params), user=event.user_id)]
+        except Exception:
+            log.exception("reaction failed: platform=%s event=%s", event.platform, event.event_id)
+            return []
+
+    def handle_action(self, event: ActionEvent) -> list[Reply]:
+        lang = "fr"
+        profile = self._first_contact_profile(event.platform, event.user_id, event.profile)
+        try:
+            with self.db.transaction() as session:
+                ctx = self._context(session, event.platform, event.user_id, event.user_name,
+                                    event.channel_id, None, profile, {})
+                lang = ctx.lang
+                handler = registry.ACTIONS.get(event.action)
+                if handler is None:
+                    raise UserError("Ce bouton n'est plus actif.")
+                return handler(ctx, event.value)
+        except UserError as error:
+            return [Reply(translate(lang, error.msgid, **error.params))]
+        except Exception:
+            log.exception("action failed: platform=%s action=%s", event.platform, event.action)
+            return [Reply(translate(lang, APOLOGY))]
+
+    # -- scheduled work -----------------------------------------------------------------------
+    def tick(self, now: datetime | None = None) -> list[tuple[str | None, Reply]]:
+        """Run what is due at `now`; returns (platform or None for all, reply) pairs to deliver."""
+        now = now or self.clock()
+        out: list[tuple[str | None, Reply]] = []
+        for job in registry.TICKS:
+            try:
+                with self.db.transaction() as session:
+                    out.extend(job(session, now))
+            except Exception:
+                log.exception("scheduled job %s failed", getattr(job, "__name__", job))
+        return out
+
+    # -- messages the bot posted --------------------------------------------------------------
+    def record_posted(self, platform: str, channel_id: str, message_id: str, anchor: Anchor) -> None:
+        with self.db.transaction() as session:
+            session.add(PostedMessage(platform=platform, channel_id=channel_id, message_id=message_id,
+                                      kind=anchor.kind, object_id=anchor.object_id))
+
+    def posted_for(self, platform: str, anchor: Anchor) -> list[tuple[str, str]]:
+        with self.db.transaction() as session:
+            rows = session.execute(select(PostedMessage.channel_id, PostedMessage.message_id).where(
+                PostedMessage.platform == platform, PostedMessage.kind == anchor.kind,
+                PostedMessage.object_id == anchor.object_id,
+            ).order_by(PostedMessage.id))
+            return [(channel, message) for channel, message in rows]
+
+    # -- members ------------------------------------------------------------------------------
+    def _first_contact_profile(self, platform: str, user_id: str, loader: ProfileLoader | None) -> Profile | None:
+        """The platform profile of someone the bot has never seen, fetched outside any transaction."""
+        if loader is None or (platform, user_id) in self._known:
+            return None
+        with self.db.transaction() as session:
+            if find_member(session, self.club_id, platform, user_id) is not None:
+                self._known.add((platform, user_id))
+                return None
+        try:
+            return loader()
+        except Exception:
+            log.warning("profile of %s:%s unavailable", platform, user_id, exc_info=True)
+            return None
+
+    def _context(self, session: Session, platform: str, user_id: str, user_name: str, channel_id: str,
+                 locale: str | None, profile: Profile | None, mentions: dict[str, str]) -> Context:
+        club = session.get(Club, self.club_id)
+        member = ensure_member(session, club, self.settings, platform, user_id, user_name, profile)
+        self._known.add((platform, user_id))
+        lang = member.lang or lang_of(locale)
+        return Context(session=session, club=club, member=member, settings=self.settings, platform=platform,
+                       channel_id=channel_id, now=self.clock(), lang=lang, mentions=mentions)
+
+    def _ensure_club(self, session: Session) -> Club:
+        club_cfg = self.settings.programme.club
+        club = session.scalar(select(Club).where(Club.slug == club_cfg.slug))
+        if club is None:
+            club = Club(slug=club_cfg.slug, name=club_cfg.name)
+            session.add(club)
+            session.flush()
+        return club
+
+
+def find_member(session: Session, club_id: int, platform: str, user_id: str) -> Member | None:
+    return session.scalar(select(Member).where(
+        Member.club_id == club_id, Member.platform == platform, Member.platform_user_id == user_id))
+
+
+def ensure_member(session: Session, club: Club, settings: ClubSettings, platform: str, user_id: str,
+                  user_name: str, profile: Profile | None = None) -> Member:
+    """The member for a platform user, created on first contact with the platform profile's zone."""
+    member = find_member(session, club.id, platform, user_id)
+    if member is None:
+        profile = profile or Profile()
+        member = Member(
+            club_id=club.id, platform=platform, platform_user_id=user_id,
+            display_name=(profile.display_name or user_name or user_id)[:200],
+            tz=resolve_zone(profile.tz or "") or settings.programme.club.timezone,
+            lang=lang_of(profile.locale) if profile.locale else None,
+            role=(Role.ADMIN if settings.is_admin(platform, user_id) else settings.default_role).value,
+        )
+        try:
+            with session.begin_nested():
+                session.add(member)
+        except IntegrityError:  # the same person's other request created it a moment ago
+            member = find_member(session, club.id, platform, user_id)
+            assert member is not None
+    elif settings.is_admin(platform, user_id) and member.role != Role.ADMIN.value:
+        member.role = Role.ADMIN.value
+    return member
+
+
+def claim_event(session: Session, platform: str, event_id: str) -> bool:
+    """True the first time a platform event id is seen; False for a retried delivery."""
+    if not event_id:
+        return True
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(ProcessedEvent).values(platform=platform, event_id=event_id, received_at=datetime.now(UTC))
+        .on_conflict_do_nothing()
+    )
+    return result.rowcount == 1

@@ -1,0 +1,49 @@
+"""Making user text safe to repeat, and the small helpers to read arguments."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWSP = "\u200b"
+_MENTION_TOKEN = re.compile(r"<@([A-Za-z0-9._\-]+)(?:\|[^>]*)?>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def user_text(text: str) -> str:
+    """Text typed by someone, made unable to notify anybody when the bot repeats it.
+
+    A zero-width space after every '@' defuses @channel, @here, @all and @user on Mattermost
+    and in the console; on Slack the renderer also escapes '<', '>' and '&', which defuses
+    <!channel>, <!subteam^…> and <@U…>.
+    """
+    return _CONTROL.sub("", text).replace("@", "@" + ZWSP)
+
+
+def mention(platform_user_id: str) -> str:
+    """A mention the renderers turn into the platform's own form."""
+    return f"<@{platform_user_id}>"
+
+
+def mentioned_ids(text: str) -> list[str]:
+    return _MENTION_TOKEN.findall(text)
+
+
+def strip_mentions(text: str) -> str:
+    return _MENTION_TOKEN.sub("", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: how names are compared ("La Réunion" == "la reunion")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = re.sub(r"[\s\-_'’]+", " ", bare.lower())
+    return bare.strip()
+
+
+def parse_number(token: str) -> int | None:
+    """'#12' or '12' -> 12; anything else -> None."""
+    token = token.strip()
+    if token.startswith("#"):
+        token = token[1:]
+    return int(token) if token.isdigit() else None
