@@ -233,8 +233,8 @@ def claim_event(session: Session, platform: str, event_id: str) -> bool:
     if not event_id:
         return True
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(
+    inserted = session.scalar(
         insert(ProcessedEvent).values(platform=platform, event_id=event_id, received_at=datetime.now(UTC))
-        .on_conflict_do_nothing()
+        .on_conflict_do_nothing().returning(ProcessedEvent.event_id)
     )
-    return result.rowcount == 1
+    return inserted is not None

@@ -115,7 +115,8 @@ class Console:
                  clock: SimulatedClock | None = None) -> None:
         self.service = service
         self.user = user
-        self.clock = clock or SimulatedClock()
+        # `:now` must move the service's clock too: share it when the service already has one.
+        self.clock = clock or (service.clock if isinstance(service.clock, SimulatedClock) else SimulatedClock())
         self.lines: list[str] = []
         self._out = out
         self.platform = ConsolePlatform(self._write)

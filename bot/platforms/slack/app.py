@@ -1,0 +1,32 @@
+"""Building the Bolt app: signing verified, Web API at SLACK_API_URL, listeners registered."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+from slack_bolt import App
+
+from bot.platforms.slack.client import SlackPlatform, make_client
+from bot.platforms.slack.listeners import register_listeners
+from bot.platforms.slack.runtime import SlackRuntime
+from bot.settings import Settings
+from handlers import Service
+
+
+def build_slack_app(settings: Settings, service: Service, executor: Executor | None = None,
+                    http_mode: bool = True) -> tuple[App, SlackRuntime]:
+    """In HTTP mode listeners run in the request's own thread (`process_before_response`) and the
+    ack carries the reply: no 10 ms ack polling, and short work answers at once. Slow Web API
+    calls go to `executor`, after the ack."""
+    client = make_client(settings.secret("slack_bot_token"), settings.slack_api_url)
+    app = App(
+        client=client,
+        signing_secret=settings.secret("slack_signing_secret"),
+        process_before_response=http_mode,
+        listener_executor=ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="slack-listener"),
+    )
+    slack = SlackRuntime(service=service, platform=SlackPlatform(client),
+                         executor=executor or ThreadPoolExecutor(4, thread_name_prefix="slack-out"),
+                         command=settings.slack_command, club_channel=settings.slack_club_channel)
+    register_listeners(app, slack)
+    return app, slack

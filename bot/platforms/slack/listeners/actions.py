@@ -1,0 +1,40 @@
+"""Buttons of the bot's messages (`club:<action>:<n>`), modals, and shortcuts."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_bolt import Ack, App
+
+from bot.platforms.slack.runtime import SlackRuntime
+from handlers import ActionEvent
+
+log = logging.getLogger(__name__)
+CLUB_ACTION = re.compile(r"^club:([\w.\-]+):\d+$")
+
+
+def club_button(ack: Ack, body: dict, action: dict, slack: SlackRuntime) -> None:
+    ack()
+    user_id = body["user"]["id"]
+    container = body.get("container", {})
+    channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
+    event = ActionEvent(
+        platform="slack", user_id=user_id, user_name=body["user"].get("username") or body["user"].get("name", ""),
+        channel_id=channel, message_id=container.get("message_ts", ""),
+        action=CLUB_ACTION.match(action["action_id"]).group(1), value=action.get("value", ""),
+        received_at=slack.now(), profile=lambda: slack.platform.profile(user_id),
+    )
+    slack.later(slack.service.handle_action(event), channel, user_id)
+
+
+def acknowledge(ack: Ack, body: dict) -> None:
+    ack()
+    log.info("interaction %s acknowledged without effect", body.get("type"))
+
+
+def register(app: App, slack: SlackRuntime) -> None:
+    app.action(CLUB_ACTION)(lambda ack, body, action: club_button(ack, body, action, slack))
+    app.action(re.compile(r".*"))(acknowledge)
+    app.view(re.compile(r".*"))(acknowledge)
+    app.shortcut(re.compile(r".*"))(acknowledge)

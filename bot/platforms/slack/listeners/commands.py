@@ -1,0 +1,52 @@
+"""`/club …` slash commands: the first reply rides on the ack, the rest go out after it."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App
+
+from bot.platforms.slack import render
+from bot.platforms.slack.runtime import SlackRuntime
+from handlers import Command, Reply, Visibility
+
+_ESCAPED_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def to_command(body: dict, slack: SlackRuntime) -> Command:
+    text = body.get("text", "")
+    mentions = {user_id: name or user_id for user_id, name in _ESCAPED_MENTION.findall(text)}
+    user_id = body["user_id"]
+    return Command(
+        platform="slack", user_id=user_id, user_name=body.get("user_name", user_id),
+        channel_id=body.get("channel_id", ""), text=_ESCAPED_MENTION.sub(r"<@\1>", text),
+        received_at=slack.now(), profile=lambda: slack.platform.profile(user_id), mentions=mentions,
+    )
+
+
+def split_for_ack(replies: list[Reply]) -> tuple[Reply | None, list[Reply]]:
+    """The first reply shown to the caller (ephemeral or in the channel) can be the ack itself."""
+    if replies and not replies[0].update and replies[0].channel is None and replies[0].user is None \
+            and replies[0].visibility in (Visibility.EPHEMERAL, Visibility.CHANNEL):
+        return replies[0], replies[1:]
+    return None, replies
+
+
+def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> None:
+    command = to_command(body, slack)
+    first, rest = split_for_ack(slack.service.handle_command(command))
+    if first is None:
+        ack()
+    else:
+        response_type = "in_channel" if first.visibility == Visibility.CHANNEL else "ephemeral"
+        ack(response_type=response_type, **render.message(first))
+    slack.later(rest, command.channel_id, command.user_id)
+
+
+def other_command(ack: Ack, slack: SlackRuntime) -> None:
+    ack(text=f"club-bot répond à la commande {slack.command}. Essayez `{slack.command} aide`.")
+
+
+def register(app: App, slack: SlackRuntime) -> None:
+    app.command(slack.command)(lambda ack, body: club_command(ack, body, slack))
+    app.command(re.compile(r".*"))(lambda ack: other_command(ack, slack))

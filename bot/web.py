@@ -1,0 +1,109 @@
+"""`club-bot serve`: one HTTP server for Slack's Events API, health, metrics (and later Mattermost)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from dataclasses import dataclass, field
+
+import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from slack_bolt import App, BoltRequest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.delivery import Deliverer
+from bot.runtime import build_service
+from bot.settings import Settings
+from handlers import Service
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WebRuntime:
+    service: Service
+    slack_app: App | None = None
+    deliverers: list[Deliverer] = field(default_factory=list)
+
+
+def create_app(settings: Settings, service: Service | None = None) -> Starlette:
+    service = service or build_service(settings)
+    runtime = WebRuntime(service=service)
+    if settings.slack_signing_secret:
+        from bot.platforms.slack.app import build_slack_app
+
+        runtime.slack_app, slack = build_slack_app(settings, service)
+        runtime.deliverers.append(slack.deliverer)
+
+    async def slack_events(request: Request) -> Response:
+        if runtime.slack_app is None:
+            return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
+        body = (await request.body()).decode("utf-8")
+        bolt_request = BoltRequest(body=body, query=request.url.query, headers=dict(request.headers))
+        # Bolt and the handlers are synchronous: run them in a worker thread, never on the event loop.
+        bolt_response = await run_in_threadpool(runtime.slack_app.dispatch, bolt_request)
+        return Response(bolt_response.body, status_code=bolt_response.status,
+                        headers={k: v[0] for k, v in bolt_response.headers.items() if v})
+
+    async def healthz(_request: Request) -> Response:
+        try:
+            ok = await run_in_threadpool(runtime.service.db.ping)
+        except Exception:
+            log.exception("health check: database unreachable")
+            ok = False
+        return JSONResponse({"status": "ok" if ok else "database unavailable"}, status_code=200 if ok else 503)
+
+    async def metrics(_request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app = Starlette(routes=[
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ])
+    app.state.runtime = runtime
+    return app
+
+
+class BackgroundServer:
+    """uvicorn in a thread on an already-bound socket (port 0 in tests and benchmarks)."""
+
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind((host, port))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://{host}:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+
+    def __enter__(self) -> BackgroundServer:
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("the HTTP server did not start")
+            threading.Event().wait(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    from bot.scheduler import start_scheduler
+
+    app = create_app(settings)
+    runtime: WebRuntime = app.state.runtime
+    scheduler = start_scheduler(runtime.service, runtime.deliverers)
+    try:
+        uvicorn.run(app, host=host or settings.host, port=port if port is not None else settings.port,
+                    log_level="warning")
+    finally:
+        scheduler.shutdown(wait=False)

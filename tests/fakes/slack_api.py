@@ -1,0 +1,210 @@
+"""A local HTTP server that answers like Slack's Web API, on port 0, and records every call.
+
+It keeps the messages the bot posted and their reactions, so `reactions.get` answers what a real
+workspace would; tests can inject `ok: false` errors and 429 rate limits with Retry-After.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlparse
+
+BOT_USER = "U0CLUBBOT"
+BOT_ID = "B0CLUBBOT"
+TEAM = "T01ND2P8N91"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    headers: dict
+
+
+@dataclass
+class FakeMessage:
+    channel: str
+    ts: str
+    text: str
+    blocks: list = field(default_factory=list)
+    reactions: dict[str, list[str]] = field(default_factory=dict)
+
+
+class FakeSlackAPI:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], FakeMessage] = {}
+        self.users: dict[str, dict] = {}
+        self.errors: dict[str, list[str]] = {}  # method -> queue of error codes to answer with
+        self.rate_limits: dict[str, list[int]] = {}  # method -> queue of Retry-After values (429)
+        self.lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # -- test controls ----------------------------------------------------------------------
+    def __enter__(self) -> FakeSlackAPI:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def add_user(self, user_id: str, name: str, tz: str = "Europe/Paris", locale: str = "fr-FR") -> None:
+        self.users[user_id] = {"id": user_id, "name": name.lower(), "real_name": name, "tz": tz,
+                               "tz_offset": 0, "locale": locale, "is_bot": False,
+                               "profile": {"display_name": name, "real_name": name}}
+
+    def fail_next(self, method: str, error: str) -> None:
+        self.errors.setdefault(method, []).append(error)
+
+    def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
+        self.rate_limits.setdefault(method, []).append(retry_after)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Replies are sent after the ack, off the request thread: wait until they arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.calls_to(method)
+            if len(found) >= count:
+                return found
+            time.sleep(0.01)
+        raise AssertionError(f"expected {count} call(s) to {method}, got {len(self.calls_to(method))}")
+
+    def react(self, channel: str, ts: str, name: str, user: str) -> None:
+        """A person reacts in the workspace (whether or not the bot hears of it)."""
+        with self.lock:
+            users = self.messages[(channel, ts)].reactions.setdefault(name, [])
+            if user not in users:
+                users.append(user)
+
+    # -- the API ----------------------------------------------------------------------------
+    def answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        with self.lock:
+            if self.rate_limits.get(method):
+                retry_after = self.rate_limits[method].pop(0)
+                return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
+            if self.errors.get(method):
+                return 200, {}, {"ok": False, "error": self.errors[method].pop(0)}
+            handler = getattr(self, "api_" + method.replace(".", "_"), None)
+            if handler is None:
+                return 200, {}, {"ok": False, "error": "unknown_method"}
+            return 200, {}, {"ok": True, **handler(params)}
+
+    def _new_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def api_auth_test(self, params: dict) -> dict:
+        return {"url": "https://club.slack.com/", "team": "Club", "user": "club-bot", "team_id": TEAM,
+                "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def api_chat_postMessage(self, params: dict) -> dict:
+        channel = params["channel"]
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        ts = self._new_ts()
+        blocks = params.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        self.messages[(channel, ts)] = FakeMessage(channel, ts, params.get("text", ""), blocks)
+        return {"channel": channel, "ts": ts,
+                "message": {"type": "message", "text": params.get("text", ""), "user": BOT_USER,
+                            "bot_id": BOT_ID, "ts": ts}}
+
+    def api_chat_update(self, params: dict) -> dict:
+        message = self.messages.get((params["channel"], params["ts"]))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.text = params.get("text", message.text)
+        message.blocks = params.get("blocks", message.blocks)
+        return {"channel": params["channel"], "ts": params["ts"], "text": message.text}
+
+    def api_chat_postEphemeral(self, params: dict) -> dict:
+        return {"message_ts": self._new_ts()}
+
+    def api_conversations_open(self, params: dict) -> dict:
+        return {"channel": {"id": "D" + params["users"].split(",")[0]}}
+
+    def api_reactions_add(self, params: dict) -> dict:
+        message = self.messages.get((params["channel"], params["timestamp"]))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        users = message.reactions.setdefault(params["name"], [])
+        if BOT_USER in users:
+            return {"ok": False, "error": "already_reacted"}
+        users.append(BOT_USER)
+        return {}
+
+    def api_reactions_get(self, params: dict) -> dict:
+        message = self.messages.get((params["channel"], params["timestamp"]))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        reactions = [{"name": name, "users": list(users), "count": len(users)}
+                     for name, users in message.reactions.items() if users]
+        return {"type": "message", "channel": message.channel,
+                "message": {"type": "message", "text": message.text, "ts": message.ts, "reactions": reactions}}
+
+    def api_users_info(self, params: dict) -> dict:
+        user = self.users.get(params["user"])
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"user": user}
+
+    def api_views_open(self, params: dict) -> dict:
+        return {"view": {"id": "V" + self._new_ts().replace(".", ""), **_json(params.get("view"))}}
+
+    def api_views_publish(self, params: dict) -> dict:
+        return {"view": {"id": "VHOME", **_json(params.get("view"))}}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _serve(self, params: dict) -> None:
+                method = urlparse(self.path).path.rsplit("/", 1)[-1]
+                with api.lock:
+                    api.calls.append(Call(method, params, dict(self.headers)))
+                status, headers, body = api.answer(method, params)
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._serve(dict(parse_qsl(urlparse(self.path).query)))
+
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = dict(parse_qsl(raw))
+                params.update(dict(parse_qsl(urlparse(self.path).query)))
+                self._serve(params)
+
+        return Handler
+
+
+def _json(value: object) -> dict:
+    if isinstance(value, str):
+        return json.loads(value)
+    return dict(value or {})

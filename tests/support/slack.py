@@ -1,0 +1,72 @@
+"""Talking to the bot as Slack does: correctly signed requests over real HTTP."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+import httpx
+from slack_sdk.signature import SignatureVerifier
+
+from bot.settings import load_settings
+from bot.web import BackgroundServer, create_app
+from handlers import Service
+from tests.fakes.slack_api import FakeSlackAPI
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+CLUB_CHANNEL = "C0CLUB0001"
+
+
+def signed_headers(body: str, secret: str = SECRET, timestamp: int | None = None,
+                   content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signature = SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body)
+    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": signature,
+            "Content-Type": content_type}
+
+
+class SlackBot:
+    """The bot's HTTP server, pointed at a fake Slack API, and a client that signs what it sends."""
+
+    def __init__(self, url: str, api: FakeSlackAPI, service: Service) -> None:
+        self.url = url
+        self.api = api
+        self.service = service
+        self.http = httpx.Client(base_url=url, timeout=10)
+
+    def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
+             secret: str = SECRET, timestamp: int | None = None, extra: dict | None = None) -> httpx.Response:
+        headers = signed_headers(body, secret, timestamp, content_type) | (extra or {})
+        return self.http.post("/slack/events", content=body.encode(), headers=headers)
+
+    def command(self, text: str, user: str = "U0MEMBER01", user_name: str = "marie.dupont",
+                channel: str = CLUB_CHANNEL) -> httpx.Response:
+        body = urlencode({
+            "token": "deprecated", "team_id": "T01ND2P8N91", "team_domain": "club", "channel_id": channel,
+            "channel_name": "club", "user_id": user, "user_name": user_name, "command": "/club",
+            "text": text, "api_app_id": "A0CLUB", "is_enterprise_install": "false",
+            "response_url": "https://hooks.slack.com/commands/T01ND2P8N91/1/x",
+            "trigger_id": "1.2.3",
+        })
+        return self.post(body)
+
+
+@contextmanager
+def running_slack_bot(database_url: str, clock=None, **env: str) -> Iterator[SlackBot]:
+    with FakeSlackAPI() as api:
+        settings = load_settings(database_url=database_url, slack_signing_secret=SECRET,
+                                 slack_bot_token="xoxb-test", slack_api_url=api.url,
+                                 slack_club_channel=CLUB_CHANNEL, club_admins="UADMIN01", **env)
+        from bot.runtime import build_service
+
+        service = build_service(settings, clock=clock, migrate=False)
+        app = create_app(settings, service)
+        with BackgroundServer(app) as server:
+            bot = SlackBot(server.url, api, service)
+            try:
+                yield bot
+            finally:
+                bot.http.close()
+                service.db.dispose()
