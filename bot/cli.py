@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, settings) -> int:
         from storage import migrate
 
         if args.action == "upgrade":
-            migrate.upgrade(settings.database_url, args.revision or "head")
+            migrate.upgrade(settings.database_url, args.revision or "heads")
         elif args.action == "downgrade":
             migrate.downgrade(settings.database_url, args.revision or "-1")
         else:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.core import Reply, UserError
+from handlers.i18n import N_
 from handlers.registry import ORDER, VERBS, verb
 from handlers.text import user_text
 
 
-@verb("aide", "help", summary="Les commandes, avec des exemples ; `/club aide <commande>` pour le détail.",
-      usage="`/club aide` liste les commandes ; `/club aide fuseau` détaille une commande.",
+@verb("aide", "help", summary=N_("Les commandes, avec des exemples ; `/club aide <commande>` pour le détail."),
+      usage=N_("`/club aide` liste les commandes ; `/club aide fuseau` détaille une commande."),
       examples=("/club aide", "/club aide fuseau"))
 def help_(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._

@@ -1,7 +1,8 @@
 """User-facing text: French msgids in the code, other languages in gettext catalogues (Babel).
 
-French is the source language, so a French reader sees the msgid itself; `locales/en/…/messages.po`
-holds the English. A test checks that every msgid in the code has an English translation.
+French is the source language, so a French reader sees the msgid itself. `locales/en/LC_MESSAGES/`
+holds the English, one `.po` file per capability (read together). A test checks that every msgid
+marked in the code — `_("…")`, `N_("…")`, `UserError("…")` — has an English translation.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ DEFAULT_LANG = "fr"
 LANGS = ("fr", "en")
 
 
+def N_(msgid: str) -> str:  # noqa: N802 (gettext's name for "mark for translation, translate later")
+    return msgid
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    return {message.id: message.string for message in catalog if message.id and message.string}
+    entries: dict[str, str] = {}
+    for path in sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        entries.update({m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy})
+    return entries
 
 
 def lang_of(locale: str | None) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from handlers.context import Context
 from handlers.core import Reply, UserError
-from handlers.i18n import LANGS, format_datetime
+from handlers.i18n import LANGS, N_, format_datetime
 from handlers.registry import PROFILE_SECTIONS, verb
 from handlers.territories import TERRITORIES, resolve_zone, suggestions, zone_label
 from handlers.text import fold, mentioned_ids, user_text
@@ -28,8 +28,8 @@ def zone_line(ctx: Context, tz: str) -> str:
     return f"{zone_label(tz)} ({tz})" if zone_label(tz) != tz else tz
 
 
-@verb("moi", "me", summary="Mon profil : institution, rôle, fuseau, inscriptions, groupes.",
-      usage="`/club moi` affiche votre profil.", examples=("/club moi",))
+@verb("moi", "me", summary=N_("Mon profil : institution, rôle, fuseau, inscriptions, groupes."),
+      usage=N_("`/club moi` affiche votre profil."), examples=("/club moi",))
 def me(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
     member = ctx.member
@@ -53,10 +53,10 @@ def me(ctx: Context, args: str) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
-@verb("fuseau", "timezone", summary="Choisir mon fuseau horaire (un territoire ou un nom IANA).",
-      usage="`/club fuseau <territoire>` : Martinique, Guadeloupe, Guyane (Cayenne), La Réunion, Mayotte, "
+@verb("fuseau", "timezone", summary=N_("Choisir mon fuseau horaire (un territoire ou un nom IANA)."),
+      usage=N_("`/club fuseau <territoire>` : Martinique, Guadeloupe, Guyane (Cayenne), La Réunion, Mayotte, "
             "Nouvelle-Calédonie (Nouméa), Polynésie (Tahiti), Saint-Pierre-et-Miquelon, Wallis-et-Futuna, "
-            "Paris… ou un nom IANA comme `America/Cayenne`.",
+            "Paris… ou un nom IANA comme `America/Cayenne`."),
       examples=("/club fuseau Martinique", "/club fuseau La Réunion", "/club fuseau Pacific/Noumea"))
 def timezone(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
@@ -84,8 +84,8 @@ def _clean_name(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c)[0] != "C")
 
 
-@verb("institution", summary="Déclarer mon institution (les membres viennent en binôme : deux par institution).",
-      usage="`/club institution <nom>` — par exemple `/club institution DREETS Martinique`.",
+@verb("institution", summary=N_("Déclarer mon institution (les membres viennent en binôme : deux par institution)."),
+      usage=N_("`/club institution <nom>` — par exemple `/club institution DREETS Martinique`."),
       examples=("/club institution DREETS Martinique",))
 def institution(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
@@ -118,8 +118,8 @@ def institution(ctx: Context, args: str) -> list[Reply]:
     return [Reply(text)]
 
 
-@verb("langue", "language", summary="Choisir ma langue : fr ou en.",
-      usage="`/club langue fr` ou `/club langue en`.", examples=("/club langue en",))
+@verb("langue", "language", summary=N_("Choisir ma langue : fr ou en."),
+      usage=N_("`/club langue fr` ou `/club langue en`."), examples=("/club langue en",))
 def language(ctx: Context, args: str) -> list[Reply]:
     choice = args.strip().lower()[:2]
     if choice not in LANGS:
@@ -130,9 +130,9 @@ def language(ctx: Context, args: str) -> list[Reply]:
     return [Reply(_("Langue enregistrée : {langue}.", langue=_("français") if choice == "fr" else _("anglais")))]
 
 
-@verb("role", "rôle", summary="Donner un rôle : membre, facilitateur, admin (admins).",
-      usage="`/club role @personne <membre|facilitateur|admin|participant>`.",
-      examples=("/club role @camille facilitateur",), role=Role.ADMIN, section="Animation")
+@verb("role", "rôle", summary=N_("Donner un rôle : membre, facilitateur, admin (admins)."),
+      usage=N_("`/club role @personne <membre|facilitateur|admin|participant>`."),
+      examples=("/club role @camille facilitateur",), role=Role.ADMIN, section=N_("Animation"))
 def role(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
     ids = mentioned_ids(args)

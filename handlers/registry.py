@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from handlers.i18n import N_
 from storage.models import Role
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def verb(
     usage: str,
     examples: tuple[str, ...] = (),
     role: Role = Role.PARTICIPANT,
-    section: str = "Général",
+    section: str = N_("Général"),
 ) -> Callable[[VerbFunc], VerbFunc]:
     def register(func: VerbFunc) -> VerbFunc:
         entry = Verb(name, aliases, func, summary, usage, examples, role, section)

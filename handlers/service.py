@@ -20,8 +20,17 @@ from sqlalchemy.orm import Session
 
 from handlers import registry
 from handlers.context import Context
-from handlers.core import ActionEvent, Anchor, Command, Profile, ProfileLoader, ReactionEvent, Reply, UserError
-from handlers.i18n import lang_of, translate
+from handlers.core import (
+    ActionEvent,
+    Anchor,
+    Command,
+    Profile,
+    ProfileLoader,
+    ReactionEvent,
+    Reply,
+    UserError,
+)
+from handlers.i18n import N_, lang_of, translate
 from handlers.programme import Programme
 from handlers.territories import resolve_zone
 from storage.db import Database
@@ -29,7 +38,7 @@ from storage.models import Club, Member, PostedMessage, ProcessedEvent, Role
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Désolé, un problème inattendu est survenu et rien n'a été enregistré. Réessayez dans un instant ; si cela persiste, prévenez l'équipe d'animation."
+APOLOGY = N_("Désolé, un problème inattendu est survenu et rien n'a été enregistré. Réessayez dans un instant ; si cela persiste, prévenez l'équipe d'animation.")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Every capability has its own migration branch rooted at the foundation: upgrade them all."""
     command.upgrade(alembic_config(url), revision)
 
 
