@@ -2,17 +2,20 @@
 
 from handlers import help, members  # noqa: F401  (registration side effects)
 from handlers.core import (
-           ActionEvent,
-           Anchor,
-           Button,
-           Command,
-           Profile,
-           ReactionEvent,
-           Reply,
-           UserError,
-           Visibility,
+    ActionEvent,
+    Anchor,
+    Button,
+    Command,
+    Form,
+    FormField,
+    FormSubmission,
+    Profile,
+    ReactionEvent,
+    Reply,
+    UserError,
+    Visibility,
 )
 from handlers.service import ClubSettings, Service
 
-__all__ = ["ActionEvent", "Anchor", "Button", "ClubSettings", "Command", "Profile", "ReactionEvent", "Reply",
-           "Service", "UserError", "Visibility"]
+__all__ = ["ActionEvent", "Anchor", "Button", "ClubSettings", "Command", "Form", "FormField", "FormSubmission",
+           "Profile", "ReactionEvent", "Reply", "Service", "UserError", "Visibility"]

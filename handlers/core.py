@@ -35,6 +35,29 @@ class Button:
     style: str | None = None  # "primary" | "danger"
 
 
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    multiline: bool = False
+    optional: bool = False
+    max_length: int = 3000
+    initial: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label): a select or checkboxes
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form to fill in (a Slack modal, a Mattermost dialog). On submit, the handler registered with
+    `registry.on_form(form_id)` receives the values; `state` travels with it (e.g. a group number)."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit: str = "Valider"
+    state: str = ""
+
+
 @dataclass
 class Reply:
     """One message to show. `text` is already in the reader's language, in light Markdown
@@ -48,6 +71,7 @@ class Reply:
     reactions: list[str] = field(default_factory=list)  # emoji the bot adds to invite votes
     anchor: Anchor | None = None
     update: bool = False  # replace the message(s) already posted for `anchor` instead of posting
+    form: Form | None = None  # open a form (where the platform can); `text` is the fallback
 
 
 @dataclass(frozen=True)
@@ -100,6 +124,19 @@ class ActionEvent:
     message_id: str
     action: str
     value: str
+    received_at: datetime
+    profile: ProfileLoader | None = None
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    platform: str
+    user_id: str
+    user_name: str
+    channel_id: str
+    form_id: str
+    values: dict[str, str]
+    state: str
     received_at: datetime
     profile: ProfileLoader | None = None
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 VerbFunc = Callable[["Context", str], "list[Reply]"]
 ReactionFunc = Callable[["Context", "ReactionEvent", int], "list[Reply]"]
 ActionFunc = Callable[["Context", str], "list[Reply]"]
+FormFunc = Callable[["Context", dict[str, str], str], "list[Reply]"]
 TickFunc = Callable[["Session", "datetime"], "list[tuple[str | None, Reply]]"]
 ProfileSection = Callable[["Context"], "list[str]"]
 
@@ -44,6 +45,7 @@ VERBS: dict[str, Verb] = {}  # every name and alias -> its verb
 ORDER: list[Verb] = []  # registration order, for help
 REACTIONS: dict[str, ReactionFunc] = {}  # anchor kind -> handler
 ACTIONS: dict[str, ActionFunc] = {}  # button action id -> handler
+FORMS: dict[str, FormFunc] = {}  # form id -> handler of its submission (values, state)
 TICKS: list[TickFunc] = []
 PROFILE_SECTIONS: list[ProfileSection] = []
 
@@ -80,6 +82,14 @@ def on_reaction(kind: str) -> Callable[[ReactionFunc], ReactionFunc]:
 def on_action(action: str) -> Callable[[ActionFunc], ActionFunc]:
     def register(func: ActionFunc) -> ActionFunc:
         ACTIONS[action] = func
+        return func
+
+    return register
+
+
+def on_form(form_id: str) -> Callable[[FormFunc], FormFunc]:
+    def register(func: FormFunc) -> FormFunc:
+        FORMS[form_id] = func
         return func
 
     return register

@@ -24,6 +24,7 @@ from handlers.core import (
     ActionEvent,
     Anchor,
     Command,
+    FormSubmission,
     Profile,
     ProfileLoader,
     ReactionEvent,
@@ -146,6 +147,25 @@ class Service:
         except Exception:
             log.exception("action failed: platform=%s action=%s", event.platform, event.action)
             return [Reply(translate(lang, APOLOGY))]
+
+    def handle_form(self, form: FormSubmission) -> tuple[list[Reply], str | None]:
+        """A submitted form: (replies, None), or ([], the error to show beside the form)."""
+        lang = "fr"
+        profile = self._first_contact_profile(form.platform, form.user_id, form.profile)
+        try:
+            with self.db.transaction() as session:
+                ctx = self._context(session, form.platform, form.user_id, form.user_name, form.channel_id,
+                                    None, profile, {})
+                lang = ctx.lang
+                handler = registry.FORMS.get(form.form_id)
+                if handler is None:
+                    raise UserError("Ce formulaire n'est plus actif.")
+                return handler(ctx, form.values, form.state), None
+        except UserError as error:
+            return [], translate(lang, error.msgid, **error.params)
+        except Exception:
+            log.exception("form failed: platform=%s form=%s", form.platform, form.form_id)
+            return [], translate(lang, APOLOGY)
 
     # -- scheduled work -----------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> list[tuple[str | None, Reply]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-from handlers import Reply
+from handlers import Form, Reply
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
@@ -62,3 +63,49 @@ def blocks(reply: Reply) -> list[dict]:
 def message(reply: Reply) -> dict:
     """Arguments for chat.postMessage / chat.update / ack: fallback text plus blocks."""
     return {"text": mrkdwn(reply.text)[:3000], "blocks": blocks(reply)}
+
+
+FORM_CALLBACK = "club-form"
+
+
+def modal(form: Form, channel: str) -> dict:
+    """A neutral form as a Slack modal; the form id, its state and the channel ride in private_metadata."""
+    inputs = []
+    for field in form.fields:
+        if field.choices:
+            options = [{"text": {"type": "plain_text", "text": label[:75]}, "value": value}
+                       for value, label in field.choices]
+            element: dict = {"type": "static_select", "action_id": "value", "options": options}
+            initial = next((o for o in options if o["value"] == field.initial), None)
+            if initial:
+                element["initial_option"] = initial
+        else:
+            element = {"type": "plain_text_input", "action_id": "value", "multiline": field.multiline,
+                       "max_length": field.max_length}
+            if field.initial:
+                element["initial_value"] = field.initial
+        inputs.append({"type": "input", "block_id": field.name, "optional": field.optional,
+                       "label": {"type": "plain_text", "text": field.label[:2000]}, "element": element})
+    return {
+        "type": "modal",
+        "callback_id": f"{FORM_CALLBACK}:{form.form_id}",
+        "title": {"type": "plain_text", "text": form.title[:24]},
+        "submit": {"type": "plain_text", "text": form.submit[:24]},
+        "close": {"type": "plain_text", "text": "Annuler"},
+        "private_metadata": json.dumps({"state": form.state, "channel": channel}),
+        "blocks": inputs,
+    }
+
+
+def form_values(view: dict) -> dict[str, str]:
+    """The values of a submitted modal, by field name (empty string when left blank)."""
+    values: dict[str, str] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        action = actions.get("value") or next(iter(actions.values()), {})
+        if action.get("type") == "static_select":
+            values[block_id] = (action.get("selected_option") or {}).get("value", "")
+        elif action.get("type") == "checkboxes":
+            values[block_id] = ",".join(o["value"] for o in action.get("selected_options", []))
+        else:
+            values[block_id] = action.get("value") or ""
+    return values

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
 from slack_bolt import Ack, App
 
+from bot.platforms.slack import render
 from bot.platforms.slack.runtime import SlackRuntime
-from handlers import ActionEvent
+from handlers import ActionEvent, FormSubmission
 
 log = logging.getLogger(__name__)
 CLUB_ACTION = re.compile(r"^club:([\w.\-]+):\d+$")
@@ -28,6 +30,25 @@ def club_button(ack: Ack, body: dict, action: dict, slack: SlackRuntime) -> None
     slack.later(slack.service.handle_action(event), channel, user_id)
 
 
+def form_submitted(ack: Ack, body: dict, view: dict, slack: SlackRuntime) -> None:
+    user_id = body["user"]["id"]
+    meta = json.loads(view.get("private_metadata") or "{}")
+    channel = meta.get("channel", "")
+    values = render.form_values(view)
+    submission = FormSubmission(
+        platform="slack", user_id=user_id, user_name=body["user"].get("username") or body["user"].get("name", ""),
+        channel_id=channel, form_id=view["callback_id"].split(":", 1)[1], values=values,
+        state=meta.get("state", ""), received_at=slack.now(), profile=lambda: slack.platform.profile(user_id),
+    )
+    replies, error = slack.service.handle_form(submission)
+    if error:
+        # Shown under the first field of the modal, which stays open with what was typed.
+        ack(response_action="errors", errors={next(iter(values), "value"): error[:2000]})
+        return
+    ack()
+    slack.later(replies, channel, user_id)
+
+
 def acknowledge(ack: Ack, body: dict) -> None:
     ack()
     log.info("interaction %s acknowledged without effect", body.get("type"))
@@ -36,5 +57,7 @@ def acknowledge(ack: Ack, body: dict) -> None:
 def register(app: App, slack: SlackRuntime) -> None:
     app.action(CLUB_ACTION)(lambda ack, body, action: club_button(ack, body, action, slack))
     app.action(re.compile(r".*"))(acknowledge)
+    app.view(re.compile(rf"^{render.FORM_CALLBACK}:"))(
+        lambda ack, body, view: form_submitted(ack, body, view, slack))
     app.view(re.compile(r".*"))(acknowledge)
     app.shortcut(re.compile(r".*"))(acknowledge)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from slack_bolt import Ack, App
@@ -10,6 +11,7 @@ from bot.platforms.slack import render
 from bot.platforms.slack.runtime import SlackRuntime
 from handlers import Command, Reply, Visibility
 
+log = logging.getLogger(__name__)
 _ESCAPED_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
@@ -32,9 +34,26 @@ def split_for_ack(replies: list[Reply]) -> tuple[Reply | None, list[Reply]]:
     return None, replies
 
 
+def open_forms(replies: list[Reply], trigger_id: str | None, channel: str, slack: SlackRuntime) -> list[Reply]:
+    """A form opens as a modal now (a trigger_id lives 3 s); its text is the fallback if it cannot."""
+    kept = []
+    for reply in replies:
+        if reply.form is not None and trigger_id:
+            try:
+                slack.platform.client.views_open(trigger_id=trigger_id, view=render.modal(reply.form, channel))
+                continue
+            except Exception:
+                log.warning("modal %s could not open; showing its text instead", reply.form.form_id,
+                            exc_info=True)
+        kept.append(reply)
+    return kept
+
+
 def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> None:
     command = to_command(body, slack)
-    first, rest = split_for_ack(slack.service.handle_command(command))
+    replies = open_forms(slack.service.handle_command(command), body.get("trigger_id"), command.channel_id,
+                         slack)
+    first, rest = split_for_ack(replies)
     if first is None:
         ack()
     else:
