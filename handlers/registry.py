@@ -2,6 +2,14 @@
 
 Modules register plain functions with these decorators at import; `handlers/__init__.py` imports
 every module, so the router sees them all. Adding a capability is adding a module.
+
+Capabilities that react to each other do it through topics, never by importing each other:
+`emit(topic, ctx, **payload)` runs every function registered with `@on(topic)` in the same
+transaction and gathers their replies. Topics in use:
+- "themes.retained": themes=[(proposal_id, title, description)] — the rencontre chose them.
+- "event.changed": event_id, kind, starts_at (UTC), cancelled — an event was created, moved or cancelled.
+- "registration.changed": event_id, member_id, registered — someone (un)registered for an event.
+- "poll.changed": poll_id, closes_at (UTC or None), closed — a poll was opened, rescheduled or closed.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ ActionFunc = Callable[["Context", str], "list[Reply]"]
 FormFunc = Callable[["Context", dict[str, str], str], "list[Reply]"]
 TickFunc = Callable[["Session", "datetime"], "list[tuple[str | None, Reply]]"]
 ProfileSection = Callable[["Context"], "list[str]"]
+HookFunc = Callable[..., "list[Reply] | None"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ ACTIONS: dict[str, ActionFunc] = {}  # button action id -> handler
 FORMS: dict[str, FormFunc] = {}  # form id -> handler of its submission (values, state)
 TICKS: list[TickFunc] = []
 PROFILE_SECTIONS: list[ProfileSection] = []
+HOOKS: dict[str, list[HookFunc]] = {}
 
 
 def verb(
@@ -103,3 +113,19 @@ def on_tick(func: TickFunc) -> TickFunc:
 def profile_section(func: ProfileSection) -> ProfileSection:
     PROFILE_SECTIONS.append(func)
     return func
+
+
+def on(topic: str) -> Callable[[HookFunc], HookFunc]:
+    def register(func: HookFunc) -> HookFunc:
+        HOOKS.setdefault(topic, []).append(func)
+        return func
+
+    return register
+
+
+def emit(topic: str, ctx: Context, **payload: object) -> list[Reply]:
+    """Runs the subscribers of `topic` inside the caller's transaction; their replies are returned."""
+    replies: list[Reply] = []
+    for func in HOOKS.get(topic, []):
+        replies.extend(func(ctx, **payload) or [])
+    return replies
