@@ -97,13 +97,20 @@ class BackgroundServer:
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Serves until interrupted; port 0 picks a free port. The address is printed once listening."""
     from bot.scheduler import start_scheduler
 
     app = create_app(settings)
     runtime: WebRuntime = app.state.runtime
     scheduler = start_scheduler(runtime.service, runtime.deliverers)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host or settings.host, port if port is not None else settings.port))
+    bound_host, bound_port = sock.getsockname()[:2]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    print(f"club-bot écoute sur http://{bound_host}:{bound_port}", flush=True)
     try:
-        uvicorn.run(app, host=host or settings.host, port=port if port is not None else settings.port,
-                    log_level="warning")
+        server.run(sockets=[sock])
     finally:
         scheduler.shutdown(wait=False)
+        sock.close()

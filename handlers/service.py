@@ -76,7 +76,7 @@ class Service:
     def handle_command(self, cmd: Command) -> list[Reply]:
         name, args = split_verb(cmd.text)
         lang = lang_of(cmd.locale)
-        profile = self._first_contact_profile(cmd.platform, cmd.user_id, cmd.profile)
+        profile = self._first_contact_profile(cmd.platform, cmd.user_id, cmd.profile, cmd.user_name)
         try:
             with self.db.transaction() as session:
                 ctx = self._context(session, cmd.platform, cmd.user_id, cmd.user_name, cmd.channel_id,
@@ -132,7 +132,7 @@ class Service:
 
     def handle_action(self, event: ActionEvent) -> list[Reply]:
         lang = "fr"
-        profile = self._first_contact_profile(event.platform, event.user_id, event.profile)
+        profile = self._first_contact_profile(event.platform, event.user_id, event.profile, event.user_name)
         try:
             with self.db.transaction() as session:
                 ctx = self._context(session, event.platform, event.user_id, event.user_name,
@@ -151,7 +151,7 @@ class Service:
     def handle_form(self, form: FormSubmission) -> tuple[list[Reply], str | None]:
         """A submitted form: (replies, None), or ([], the error to show beside the form)."""
         lang = "fr"
-        profile = self._first_contact_profile(form.platform, form.user_id, form.profile)
+        profile = self._first_contact_profile(form.platform, form.user_id, form.profile, form.user_name)
         try:
             with self.db.transaction() as session:
                 ctx = self._context(session, form.platform, form.user_id, form.user_name, form.channel_id,
@@ -195,19 +195,27 @@ class Service:
             return [(channel, message) for channel, message in rows]
 
     # -- members ------------------------------------------------------------------------------
-    def _first_contact_profile(self, platform: str, user_id: str, loader: ProfileLoader | None) -> Profile | None:
-        """The platform profile of someone the bot has never seen, fetched outside any transaction."""
-        if loader is None or (platform, user_id) in self._known:
+    def _first_contact_profile(self, platform: str, user_id: str, loader: ProfileLoader | None,
+                               user_name: str = "") -> Profile | None:
+        """Meets someone new: their platform profile is fetched outside any transaction, and they are
+        recorded in a transaction of their own, so a refused first command still leaves them known."""
+        if (platform, user_id) in self._known:
             return None
         with self.db.transaction() as session:
             if find_member(session, self.club_id, platform, user_id) is not None:
                 self._known.add((platform, user_id))
                 return None
-        try:
-            return loader()
-        except Exception:
-            log.warning("profile of %s:%s unavailable", platform, user_id, exc_info=True)
-            return None
+        profile = None
+        if loader is not None:
+            try:
+                profile = loader()
+            except Exception:
+                log.warning("profile of %s:%s unavailable", platform, user_id, exc_info=True)
+        with self.db.transaction() as session:
+            ensure_member(session, session.get(Club, self.club_id), self.settings, platform, user_id,
+                          user_name or user_id, profile)
+        self._known.add((platform, user_id))
+        return profile
 
     def _context(self, session: Session, platform: str, user_id: str, user_name: str, channel_id: str,
                  locale: str | None, profile: Profile | None, mentions: dict[str, str]) -> Context:
