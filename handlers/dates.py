@@ -80,7 +80,7 @@ _MONTH_PART = re.compile(rf"\b(debut|fin|mi|courant|early|end of|mid|late)\s*-?\
 _MONTH_ALONE = re.compile(rf"\b({_MONTH})\b(?:\s+(\d{{4}})\b)?")
 _RANGE = re.compile(rf"(?:\b(?:de|from|entre)\s+)?({_T})\s*(?:-|–|\ba\b|\bto\b|\bet\b|jusqu a)\s*({_T})")
 _TIME = re.compile(r"(?<![\d/.\-])(\d{1,2})\s*(?:h|:|heures?\b)\s*(\d{2})?(?:\s*(am|pm)\b)?"
-                   r"|(?<![\d/.\-])(\d{1,2})\s*(am|pm)\b|\b(midi|noon)(?:\s+et\s+(demie?|quart))?\b"
+                   r"|(?<![\d/.\-])(\d{1,2})\s*(am|pm)\b|(?<!apres-)(?<!apres )\b(midi|noon)(?:\s+et\s+(demie?|quart))?\b"
                    r"|\b(minuit|midnight)\b")
 _BARE_HOUR = re.compile(r"\b(?:a|vers|at)\s+(\d{1,2})\b(?!\s*(?:[/.]|\d|er\b))")
 _QUALIFIER = re.compile(r"\b(?:du|de l|in the)\s+(matin|apres-midi|apres midi|soir|morning|afternoon|evening)\b")
@@ -482,7 +482,7 @@ _DURATION = re.compile(r"(?:(\d+(?:[.,]\d+)?)\s*(?:h|heures?|hours?|hrs?))?\s*(?
 
 def parse_duration(text: str, default: timedelta | None = None) -> timedelta:
     """'1h', '1h30', '90 min', '2 heures', 'une heure' -> a duration between 15 minutes and 12 hours."""
-    cleaned = normalise(text).replace("une ", "1 ").replace("un ", "1 ").replace("demi-heure", "30 min")
+    cleaned = normalise(text.replace(",", ".")).replace("une ", "1 ").replace("un ", "1 ").replace("demi-heure", "30 min")
     cleaned = cleaned.replace("1/2 h", "30 min").replace("demie", "30").strip()
     if not cleaned:
         if default is not None:
