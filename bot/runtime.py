@@ -26,5 +26,6 @@ def build_service(settings: Settings, clock: Callable[[], datetime] | None = Non
     channels = {name: channel for name, channel in (
         ("slack", settings.slack_club_channel), ("mattermost", settings.mattermost_club_channel)) if channel}
     club_settings = ClubSettings(programme=programme, admins=settings.admins,
-                                 default_role=settings.club_default_role, club_channels=channels)
+                                 default_role=settings.club_default_role, club_channels=channels,
+                                 public_url=settings.public_url or "")
     return Service(db, club_settings, clock=clock)

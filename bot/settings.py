@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     mattermost_command_token: SecretStr | None = None  # one or several, comma-separated
     mattermost_club_channel: str | None = None
 
+    public_url: str | None = None  # the bot's address seen from outside, for links such as the .ics feeds
+
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
     listener_threads: int = Field(default=16, ge=1, le=256)

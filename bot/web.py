@@ -61,10 +61,29 @@ def create_app(settings: Settings, service: Service | None = None) -> Starlette:
     async def metrics(_request: Request) -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    def _feed(group_id: int | None) -> bytes:
+        from handlers.calendar import club_feed, group_feed
+
+        service = runtime.service
+        with service.db.transaction() as session:
+            programme = service.settings.programme
+            if group_id is None:
+                return club_feed(session, service.club_id, programme)
+            return group_feed(session, service.club_id, group_id, programme)
+
+    async def calendar_ics(request: Request) -> Response:
+        group = request.path_params.get("group_id")
+        body = await run_in_threadpool(_feed, group)
+        name = "club.ics" if group is None else f"groupe-{group}.ics"
+        return Response(body, media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "max-age=300"})
+
     app = Starlette(routes=[
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Route("/calendar.ics", calendar_ics, methods=["GET"]),
+        Route("/calendar/groupe-{group_id:int}.ics", calendar_ics, methods=["GET"]),
     ])
     app.state.runtime = runtime
     return app

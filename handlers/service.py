@@ -48,6 +48,7 @@ class ClubSettings:
     admins: frozenset[str] = frozenset()  # platform user ids, optionally "platform:id"
     default_role: Role = Role.MEMBRE
     club_channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
+    public_url: str = ""  # where the bot's web server is reached from outside (the .ics links)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return user_id in self.admins or f"{platform}:{user_id}" in self.admins

@@ -203,7 +203,7 @@ class Console:
         self.deliverer.deliver(self.service.handle_action(event), channel=message.channel, user=user)
 
     def _set_now(self, text: str) -> None:
-        moment = parse_moment(text)
+        moment = parse_moment(text, now=self.clock())
         if moment is None:
             self._write(f"Date non comprise : « {text} ». Exemple : :now 2027-01-14T10:00+01:00")
             return
@@ -211,18 +211,21 @@ class Console:
         self._write(f"(horloge simulée : {moment.isoformat()})")
 
 
-def parse_moment(text: str) -> datetime | None:
-    """`:now` accepts an ISO date (UTC when no offset is given) or a French date."""
+def parse_moment(text: str, now: datetime | None = None) -> datetime | None:
+    """`:now` accepts an ISO date (UTC when no offset is given) or a French date, read in Paris time
+    relative to `now` (the simulated clock) by the same reader as the commands' dates."""
     try:
         moment = datetime.fromisoformat(text)
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
         pass
-    import dateparser
+    from handlers.core import UserError
+    from handlers.dates import parse_when
 
-    found = dateparser.parse(text, languages=["fr", "en"],
-                             settings={"TIMEZONE": "Europe/Paris", "RETURN_AS_TIMEZONE_AWARE": True})
-    return found.astimezone(UTC) if found else None
+    try:
+        return parse_when(text, "Europe/Paris", now or datetime.now(UTC), future=False)
+    except UserError:
+        return None
 
 
 def run(console: Console, stream: TextIO = sys.stdin) -> None:
