@@ -75,8 +75,9 @@ def _deadline(ctx: Context, text: str):
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         moment = (local + timedelta(days=1)).astimezone(moment.tzinfo)
     if moment - ctx.now > MAX_LENGTH:
-        raise UserError("Un appel à contribution dure au plus un an : choisissez une date de clôture plus "
-                        "proche, par exemple `/club appel ouvrir jusqu'au 31 janvier`.")
+        raise UserError("Date de clôture comprise : {compris}. Un appel à contribution dure au plus un an : "
+                        "choisissez une date plus proche, par exemple `/club appel ouvrir jusqu'au 31 janvier`.",
+                        compris=deadline_text(moment, ctx.tz, ctx.lang))
     return moment
 
 

@@ -132,8 +132,11 @@ def next_default_window(session: Session, ctx: Context) -> Window:
 
 
 def deadline_text(moment: datetime, tz: str, lang: str) -> str:
-    """An exclusive end shown as the last minute people can use: '31 janvier … à 23:59'."""
-    return format_datetime(moment - timedelta(minutes=1), tz, lang, DAY_TIME)
+    """A deadline as people read it: an end of day (midnight) shows as '31 janvier … à 23:59'."""
+    local = moment.astimezone(ZoneInfo(tz))
+    if (local.hour, local.minute) == (0, 0):
+        moment -= timedelta(minutes=1)
+    return format_datetime(moment, tz, lang, DAY_TIME)
 
 
 def latest_call(session: Session, club_id: int) -> ProposalCall | None:

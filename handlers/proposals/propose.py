@@ -36,7 +36,7 @@ from storage.proposals import Proposal, ProposalCall, ProposalDraft, ProposalSta
 
 CONFIRM_ACTION = "proposal.confirm"
 _SEPARATOR = re.compile(r"\s*[—–]\s*|\s+-\s+|\s*\n\s*")
-_CARRIER_FLAG = re.compile(r"(?:^|\s)--(?:porteur|porteuse|carrier)(?:\s+|=)(.*?)(?=\s--[a-z]|$)", re.S | re.I)
+_CARRIER_FLAG = re.compile(r"(?:^|\s)--(?:porteur|porteuse|carrier)(?:\s+|=|$)(.*?)(?=\s--[a-z]|$)", re.S | re.I)
 _CONFIRM_FLAG = re.compile(r"(?:^|\s)--(?:confirmer|confirm)(?=\s|$)", re.I)
 
 
