@@ -1,0 +1,181 @@
+"""`/club appel ouvrir|fermer`: the January call for contributions, opened and closed by facilitators."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from handlers.context import Context
+from handlers.core import Reply, UserError, Visibility
+from handlers.dates import parse_when
+from handlers.i18n import N_, format_datetime
+from handlers.proposals.common import (
+    DAY,
+    call_year,
+    club_translator,
+    club_tz,
+    deadline_text,
+    default_window,
+    latest_call,
+    next_default_window,
+)
+from handlers.registry import verb
+from handlers.text import fold
+from storage.models import Role
+from storage.proposals import CallStatus, Proposal, ProposalCall, ProposalStatus
+
+SECTION = N_("Appel à contribution")
+OPEN_WORDS = {"ouvrir", "open", "ouvre", "prolonger"}
+CLOSE_WORDS = {"fermer", "close", "clore", "cloturer"}
+_UNTIL = re.compile(r"^(?:jusqu\s*(?:'|’)?\s*(?:au|a|à)|until|au)\s+", re.I)
+MAX_LENGTH = timedelta(days=366)
+
+
+@verb("appel", "call", summary=N_("Ouvrir ou fermer l'appel à contribution (facilitateurs) ; seul, son état."),
+      usage=N_("`/club appel` donne l'état de l'appel. `/club appel ouvrir` l'ouvre pour la période prévue par le "
+               "programme (janvier) ; `/club appel ouvrir jusqu'au 15 février` fixe la date de clôture (elle "
+               "peut aussi prolonger un appel ouvert). `/club appel fermer` le clôt."),
+      examples=("/club appel ouvrir", "/club appel ouvrir jusqu'au 31 janvier", "/club appel fermer"),
+      section=SECTION)
+def call_verb(ctx: Context, args: str) -> list[Reply]:
+    word, _sep, rest = args.strip().partition(" ")
+    word = fold(word)
+    if not word:
+        return status(ctx)
+    if word in OPEN_WORDS:
+        ctx.require(Role.FACILITATEUR)
+        return open_call(ctx, rest.strip())
+    if word in CLOSE_WORDS:
+        ctx.require(Role.FACILITATEUR)
+        return close_call(ctx)
+    raise UserError("Écrivez `/club appel ouvrir [jusqu'au <date>]`, `/club appel fermer` ou `/club appel`.")
+
+
+def status(ctx: Context) -> list[Reply]:
+    _ = ctx._
+    call = latest_call(ctx.session, ctx.club.id)
+    if call is not None and call.is_open(ctx.now):
+        return [Reply(_("L'appel à contribution {annee} est ouvert jusqu'au {date}. Proposez un thème : "
+                        "`/club propose <titre> — <description>`.", annee=call.year,
+                        date=deadline_text(call.closes_at, ctx.tz, ctx.lang)))]
+    window = next_default_window(ctx.session, ctx)
+    return [Reply(_("L'appel à contribution n'est pas ouvert. Le prochain est prévu du {debut} au {fin}.",
+                    debut=format_datetime(window.start, club_tz(ctx), ctx.lang, DAY),
+                    fin=format_datetime(window.end - timedelta(minutes=1), club_tz(ctx), ctx.lang, DAY)))]
+
+
+def _deadline(ctx: Context, text: str):
+    """The typed deadline; a bare day ("le 15 février") means until the end of that day."""
+    text = _UNTIL.sub("", text.strip())
+    moment = parse_when(text, ctx.tz, ctx.now)
+    local = moment.astimezone(ZoneInfo(ctx.tz))
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        moment = (local + timedelta(days=1)).astimezone(moment.tzinfo)
+    if moment - ctx.now > MAX_LENGTH:
+        raise UserError("Date de clôture comprise : {compris}. Un appel à contribution dure au plus un an : "
+                        "choisissez une date plus proche, par exemple `/club appel ouvrir jusqu'au 31 janvier`.",
+                        compris=deadline_text(moment, ctx.tz, ctx.lang))
+    return moment
+
+
+def _default_deadline(ctx: Context):
+    """The end of this year's programme window if it is still ahead and undecided, else next year's."""
+    tz = club_tz(ctx)
+    year = ctx.now.astimezone(ZoneInfo(tz)).year
+    for candidate in (year, year + 1):
+        window = default_window(ctx.settings.programme, candidate, tz)
+        decided = ctx.session.scalar(select(ProposalCall.decided_at).where(
+            ProposalCall.club_id == ctx.club.id, ProposalCall.year == candidate))
+        if window.end > ctx.now and decided is None:
+            return window.end
+    return default_window(ctx.settings.programme, year + 2, tz).end
+
+
+def open_call(ctx: Context, text: str) -> list[Reply]:
+    _ = ctx._
+    tz = club_tz(ctx)
+    if text:
+        closes_at = _deadline(ctx, text)
+    else:
+        closes_at = _default_deadline(ctx)
+    year = call_year(closes_at, tz)
+    call = ctx.session.scalar(select(ProposalCall).where(ProposalCall.club_id == ctx.club.id,
+                                                         ProposalCall.year == year))
+    if call is not None and call.decided_at is not None:
+        raise UserError("Les thèmes {annee} ont déjà été choisis à la rencontre : l'appel ne peut plus être "
+                        "rouvert.", annee=year)
+    extended = call is not None and call.is_open(ctx.now)
+    if extended and not text:
+        raise UserError("L'appel à contribution {annee} est déjà ouvert, jusqu'au {date}. Pour changer la date "
+                        "de clôture : `/club appel ouvrir jusqu'au <date>`.", annee=year,
+                        date=deadline_text(call.closes_at, ctx.tz, ctx.lang))
+    for older in ctx.session.scalars(select(ProposalCall).where(
+            ProposalCall.club_id == ctx.club.id, ProposalCall.year < year,
+            ProposalCall.status == CallStatus.OPEN.value)):
+        older.status, older.closed_at = CallStatus.CLOSED.value, ctx.now  # one call at a time
+    if call is None:
+        call = ProposalCall(club_id=ctx.club.id, year=year, opens_at=ctx.now, closes_at=closes_at,
+                            opened_by_id=ctx.member.id, status=CallStatus.OPEN.value)
+        ctx.session.add(call)
+    else:
+        if not extended:
+            call.opens_at = ctx.now
+            call.opened_by_id = ctx.member.id
+        call.status, call.closes_at, call.closed_at = CallStatus.OPEN.value, closes_at, None
+    ctx.session.flush()
+    club_deadline = deadline_text(closes_at, tz, "fr")
+    if extended:
+        announce = announce_extended(year, club_deadline)
+        done = _("Date de clôture de l'appel {annee} changée : {date}. Annonce publiée dans le canal du Club.",
+                 annee=year, date=deadline_text(closes_at, ctx.tz, ctx.lang))
+    else:
+        announce = announce_open(year, club_deadline)
+        done = _("Appel à contribution {annee} ouvert jusqu'au {date}. Annonce publiée dans le canal du Club.",
+                 annee=year, date=deadline_text(closes_at, ctx.tz, ctx.lang))
+    return [Reply(done), Reply(announce, visibility=Visibility.CLUB)]
+
+
+def close_call(ctx: Context) -> list[Reply]:
+    _ = ctx._
+    call = latest_call(ctx.session, ctx.club.id)
+    if call is None or not call.is_open(ctx.now):
+        raise UserError("Aucun appel à contribution n'est ouvert. `/club appel` donne son état.")
+    call.status, call.closed_at = CallStatus.CLOSED.value, ctx.now
+    count = ctx.session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.call_id == call.id, Proposal.status == ProposalStatus.PROPOSED.value))
+    announce = announce_closed(call.year, count)
+    return [Reply(_("Appel à contribution {annee} clos ({n} proposition(s)). Annonce publiée dans le canal du "
+                    "Club.", annee=call.year, n=count)),
+            Reply(announce, visibility=Visibility.CLUB)]
+
+
+def announce_open(year: int, deadline: str) -> str:
+    """Explains to the whole Club how to propose and how to vote."""
+    _ = club_translator()
+    return "\n".join([
+        _("📣 **Appel à contribution {annee} : proposez les thèmes de l'année !** Ouvert jusqu'au {date}.",
+          annee=year, date=deadline),
+        _("• Proposer un thème : `/club propose <titre> — <description>` (ou `/club propose` seul pour "
+          "un formulaire). Chaque proposition est publiée ici avec son numéro."),
+        _("• Donner vos préférences : réagissez 👍 aux propositions que vous soutenez."),
+        _("• Charte : chaque thème est porté en personne à la rencontre de février par son auteur·e ou "
+          "un·e représentant·e (`--porteur <nom>`). Le Club y choisit ensemble les thèmes de l'année."),
+        _("• La liste : `/club propositions`."),
+    ])
+
+
+def announce_extended(year: int, deadline: str) -> str:
+    _ = club_translator()
+    return _("📣 **Appel à contribution {annee}** : la date de clôture est maintenant le {date}.",
+             annee=year, date=deadline)
+
+
+def announce_closed(year: int, count: int) -> str:
+    _ = club_translator()
+    return _("🔒 **L'appel à contribution {annee} est clos** : {n} proposition(s). Elles seront présentées "
+             "par leurs porteur·ses à la rencontre de février, où le Club choisira ensemble les thèmes de "
+             "l'année. Vos 👍 restent comptés d'ici là. La liste : `/club propositions`.",
+             annee=year, n=count)
