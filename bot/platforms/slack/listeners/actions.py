@@ -9,6 +9,7 @@ import re
 from slack_bolt import Ack, App
 
 from bot.platforms.slack import render
+from bot.platforms.slack.listeners.commands import open_forms
 from bot.platforms.slack.runtime import SlackRuntime
 from handlers import ActionEvent, FormSubmission
 
@@ -27,7 +28,9 @@ def club_button(ack: Ack, body: dict, action: dict, slack: SlackRuntime) -> None
         action=CLUB_ACTION.match(action["action_id"]).group(1), value=action.get("value", ""),
         received_at=slack.now(), profile=lambda: slack.platform.profile(user_id),
     )
-    slack.later(slack.service.handle_action(event), channel, user_id)
+    # A button may ask for more (an objection's reason): its form opens as a modal with the click's trigger.
+    replies = open_forms(slack.service.handle_action(event), body.get("trigger_id"), channel, slack)
+    slack.later(replies, channel, user_id)
 
 
 def form_submitted(ack: Ack, body: dict, view: dict, slack: SlackRuntime) -> None:
