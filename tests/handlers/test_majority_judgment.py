@@ -9,7 +9,7 @@ import pytest
 
 from handlers import majority_judgment as mj
 
-TB, B, AB, P, I, R = range(6)  # Très bien … À rejeter
+TB, B, AB, P, INS, R = range(6)  # Très bien … À rejeter
 
 
 def counts(*grades: int) -> list[int]:
@@ -63,7 +63,7 @@ def test_block_comparison_equals_the_definition(seed: int) -> None:
     rng = random.Random(seed)
     voters = rng.randint(1, 40)
     a = counts(*(rng.choice([TB, B, AB, AB, P, R]) for _ in range(voters)))
-    b = counts(*(rng.choice([TB, B, B, AB, P, I]) for _ in range(voters)))
+    b = counts(*(rng.choice([TB, B, B, AB, P, INS]) for _ in range(voters)))
     sa, sb = mj.majority_value(a), mj.majority_value(b)
     expected = (sa < sb) - (sa > sb)  # lexicographic on grade indices: smaller is better
     assert mj.compare(a, b) == expected
