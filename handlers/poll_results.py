@@ -16,8 +16,8 @@ SHORT = "EEE d MMM HH:mm"
 
 
 def _number(value: Fraction, weighted: bool, lang: str) -> str:
-    if not weighted or value.denominator == 1:
-        return str(int(value)) if value.denominator == 1 else f"{float(value):.2f}"
+    if not weighted:
+        return str(int(value))
     text = f"{float(value):.2f}"
     return text.replace(".", ",") if lang == "fr" else text
 
@@ -60,14 +60,14 @@ def _count_table(ctx: Context, poll: Poll, result: Tally) -> list[str]:
     _ = ctx._
     options = sorted(poll.options, key=lambda o: (-result.scores[o.id], o.position))
     whole = result.weight_total
-    header = f"{_('Rang'):<5} {_('Option'):<{LABEL_WIDTH}} {_('Voix'):>7} {'%':>5}"
+    header = f"{_('Rang'):<5} {_('Option'):<{LABEL_WIDTH}}  {_('Voix'):>7}  {'%':>5}"
     rows = [header]
     rank = 0
     for index, option in enumerate(options):
         if index == 0 or result.scores[option.id] != result.scores[options[index - 1].id]:
             rank = index + 1
-        rows.append(f"{rank:<5} {_label(ctx, option):<{LABEL_WIDTH}} "
-                    f"{_number(result.scores[option.id], result.weighted, ctx.lang):>7} "
+        rows.append(f"{rank:<5} {_label(ctx, option):<{LABEL_WIDTH}}  "
+                    f"{_number(result.scores[option.id], result.weighted, ctx.lang):>7}  "
                     f"{_percent(result.scores[option.id], whole):>5}")
     return rows
 
@@ -77,13 +77,13 @@ def _jm_table(ctx: Context, poll: Poll, result: Tally) -> list[str]:
     counts = mj.integer_counts(result.grades)
     by_id = {option.id: option for option in poll.options}
     short = [_(label)[:11] for _emoji, label in GRADES]
-    rows = [f"{_('Rang'):<5} {_('Option'):<{LABEL_WIDTH}} {_('Mention majoritaire'):<19} "
-            + " ".join(f"{name:>11}" for name in short)]
+    rows = [f"{_('Rang'):<5} {_('Option'):<{LABEL_WIDTH}}  {_('Mention majoritaire'):<19}  "
+            + "  ".join(f"{name:>11}" for name in short)]
     for rank, option_id in mj.rank(counts):
         grade = mj.majority_grade(counts[option_id])
         p, _grade, q = mj.gauge(counts[option_id])
         sign = "+" if p > q else "-" if q > p else ""  # Balinski & Laraki's gauge: more above or below
         mention = f"{_(GRADES[grade][1])}{sign}" if grade is not None else "—"
-        shares = " ".join(f"{_percent(share, result.weight_total):>11}" for share in result.grades[option_id])
-        rows.append(f"{rank:<5} {_label(ctx, by_id[option_id]):<{LABEL_WIDTH}} {mention:<19} {shares}")
+        shares = "  ".join(f"{_percent(share, result.weight_total):>11}" for share in result.grades[option_id])
+        rows.append(f"{rank:<5} {_label(ctx, by_id[option_id]):<{LABEL_WIDTH}}  {mention:<19}  {shares}")
     return rows

@@ -291,7 +291,7 @@ def close_due_polls(session: Session, now: datetime) -> list[tuple[str | None, R
 def close_poll(ctx: Context, poll_id: int, state: dict[Anchor, dict[str, set[str]]]) -> list[Reply]:
     """The platform's reactions replace the recorded votes, then the poll closes and results go out."""
     _ = ctx._
-    poll = ctx.session.scalar(select(Poll).where(Poll.id == poll_id).with_for_update())
+    poll = ctx.session.scalar(select(Poll).where(Poll.id == poll_id).with_for_update(of=Poll))
     if poll is None or poll.closed_at is not None:
         return []  # a twin recount (tick and command together) already closed it
     added = removed = 0
@@ -299,6 +299,7 @@ def close_poll(ctx: Context, poll_id: int, state: dict[Anchor, dict[str, set[str
         reactions = state.get(Anchor(OPTION, option.id))
         if reactions is None or poll.anonymous:
             continue
+        reactions = _normalised(reactions)
         wanted = {(member.id, emoji) for emoji in option_values(poll, option)
                   for member in _voters(ctx, poll, reactions.get(emoji, set()))}
         plus, minus = replace_votes(ctx.session, OPTION, option.id, ctx.platform, wanted, poll.id)
@@ -320,9 +321,17 @@ def close_poll(ctx: Context, poll_id: int, state: dict[Anchor, dict[str, set[str
 def recount_approvals(ctx: Context, _object_id: int, state: dict[Anchor, dict[str, set[str]]]) -> list[Reply]:
     """Approvals (👍) of proposals re-read from the platform, e.g. before the rencontre weighs them."""
     for anchor, reactions in state.items():
-        wanted = {(member.id, APPROVE) for member in _voters(ctx, None, reactions.get(APPROVE, set()))}
+        users = _normalised(reactions).get(APPROVE, set())
+        wanted = {(member.id, APPROVE) for member in _voters(ctx, None, users)}
         replace_votes(ctx.session, anchor.kind, anchor.object_id, ctx.platform, wanted)
     return []
+
+
+def _normalised(reactions: dict[str, set[str]]) -> dict[str, set[str]]:
+    merged: dict[str, set[str]] = {}
+    for emoji, users in reactions.items():
+        merged.setdefault(normalise_emoji(emoji), set()).update(users)
+    return merged
 
 
 def _voters(ctx: Context, poll: Poll | None, user_ids: set[str]) -> list[Member]:
