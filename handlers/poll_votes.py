@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
+from math import lcm
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -47,7 +49,7 @@ def normalise_emoji(name: str) -> str:
     return ALIASES.get(name, name)
 
 
-def option_values(poll: Poll, option: PollOption) -> tuple[str, ...]:
+def option_values(poll: Poll | Any, option: PollOption | Any) -> tuple[str, ...]:
     """The emoji that vote on this option; any other reaction is ignored."""
     if poll.kind == "jm":
         return tuple(GRADE_INDEX)
@@ -56,7 +58,7 @@ def option_values(poll: Poll, option: PollOption) -> tuple[str, ...]:
     return (APPROVE,)
 
 
-def may_vote(member: Member, poll: Poll | None) -> bool:
+def may_vote(member: Member, poll: Poll | Any | None) -> bool:
     return (poll is not None and not poll.members_only) or member.role_enum.at_least(Role.MEMBRE)
 
 
@@ -136,48 +138,61 @@ class Tally:
 
 
 def tally(session: Session, poll: Poll) -> Tally:
-    """The poll's result from its live votes; one query, then arithmetic (10,000 voters in a few ms)."""
-    options = {option.id: option for option in poll.options}
-    rows = session.execute(
-        select(Vote.voter_id, Vote.target_id, Vote.value, Member.institution_id)
-        .join(Member, Member.id == Vote.voter_id)
-        .where(Vote.poll_id == poll.id, Vote.target_kind == OPTION).order_by(Vote.id)).all()
-    rows = [row for row in rows if row[1] in options and row[2] in option_values(poll, options[row[1]])]
-    institution = {voter: inst for voter, _target, _value, inst in rows}
-    result = Tally(voters=len(institution), weighted=poll.by_institution)
-    weights = _weights(institution, poll.by_institution, result)
-    result.weight_total = sum(weights.values(), Fraction(0))
-    if poll.kind == "jm":
-        latest: dict[tuple[int, int], int] = {}
-        for voter, target, value, _inst in rows:
-            latest[(voter, target)] = GRADE_INDEX[value]
-        for option_id in options:
-            distribution = [Fraction(0)] * len(GRADES)
-            for voter, weight in weights.items():
-                distribution[latest.get((voter, option_id), REJECT)] += weight
-            result.grades[option_id] = distribution
-        return result
-    result.scores = {option_id: Fraction(0) for option_id in options}
+    """The poll's result from its live votes. Counting happens in SQL (one row per option and value),
+    keeping only each voter's latest row where one choice counts; only by-institution weights need
+    the per-voter rows in Python, with integer arithmetic on a common denominator."""
+    option_ids = [option.id for option in poll.options]
+    mine = (Vote.poll_id == poll.id, Vote.target_kind == OPTION)
     if poll.kind == "single":
-        choice: dict[int, int] = {}
-        for voter, target, _value, _inst in rows:
-            choice[voter] = target
-        for voter, target in choice.items():
-            result.scores[target] += weights[voter]
+        latest = select(func.max(Vote.id)).where(*mine).group_by(Vote.voter_id)
+    elif poll.kind == "jm":
+        latest = select(func.max(Vote.id)).where(*mine).group_by(Vote.voter_id, Vote.target_id)
     else:
-        for voter, target, _value, _inst in rows:
-            result.scores[target] += weights[voter]
+        latest = None
+    counted = (Vote.id.in_(latest),) if latest is not None else ()
+    result = Tally(weighted=poll.by_institution)
+    if poll.by_institution:
+        institution = dict(session.execute(select(Vote.voter_id, Member.institution_id).distinct()
+                                           .join(Member, Member.id == Vote.voter_id).where(*mine)).all())
+        result.voters = len(institution)
+        weights, scale = _weights(institution, result)
+        totals: dict[tuple[int, str], int] = defaultdict(int)
+        for voter, target, value in session.execute(
+                select(Vote.voter_id, Vote.target_id, Vote.value).where(*mine, *counted)):
+            totals[(target, value)] += weights[voter]
+        graded = defaultdict(int)
+        for (target, _value), weight in totals.items():
+            graded[target] += weight
+        whole = sum(weights.values())
+    else:
+        result.voters = session.scalar(select(func.count(func.distinct(Vote.voter_id))).where(*mine)) or 0
+        scale = 1
+        totals = {(target, value): count for target, value, count in session.execute(
+            select(Vote.target_id, Vote.value, func.count()).where(*mine, *counted)
+            .group_by(Vote.target_id, Vote.value))}
+        graded = defaultdict(int)
+        for (target, _value), count in totals.items():
+            graded[target] += count
+        whole = result.voters
+    result.weight_total = Fraction(whole, scale)
+    if poll.kind == "jm":
+        for option_id in option_ids:
+            counts = [totals.get((option_id, emoji), 0) for emoji in GRADE_INDEX]
+            counts[REJECT] += whole - graded[option_id]  # voters who left this option ungraded
+            result.grades[option_id] = [Fraction(count, scale) for count in counts]
+    else:
+        result.scores = {option_id: Fraction(graded[option_id], scale) for option_id in option_ids}
     return result
 
 
-def _weights(institution: dict[int, int | None], by_institution: bool, result: Tally) -> dict[int, Fraction]:
-    """One vote each; by institution, each institution's vote split among its members who voted."""
-    if not by_institution:
-        return dict.fromkeys(institution, Fraction(1))
+def _weights(institution: dict[int, int | None], result: Tally) -> tuple[dict[int, int], int]:
+    """Integer weights over a common denominator: each institution's one vote split among its members
+    who voted; a voter with no institution weighs one vote. Returns (weights, denominator)."""
     sizes: dict[int, int] = defaultdict(int)
     for inst in institution.values():
         if inst is not None:
             sizes[inst] += 1
     result.unaffiliated = sum(1 for inst in institution.values() if inst is None)
-    return {voter: Fraction(1, sizes[inst]) if inst is not None else Fraction(1)
-            for voter, inst in institution.items()}
+    scale = lcm(*sizes.values()) if sizes else 1
+    return {voter: scale // sizes[inst] if inst is not None else scale
+            for voter, inst in institution.items()}, scale

@@ -347,13 +347,38 @@ def _voters(ctx: Context, poll: Poll | None, user_ids: set[str]) -> list[Member]
     return members
 
 
+@dataclass(frozen=True)
+class _PollFacts:
+    id: int
+    number: int
+    kind: str
+    anonymous: bool
+    members_only: bool
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _OptionFacts:
+    id: int
+    position: int
+    label: str
+
+
+def _facts(session: Session, option_id: int) -> tuple[_PollFacts, _OptionFacts] | None:
+    """What a vote needs, in one query: reactions come in bursts, so each one stays cheap."""
+    row = session.execute(select(Poll.id, Poll.number, Poll.kind, Poll.anonymous, Poll.members_only,
+                                 Poll.closed_at, PollOption.id, PollOption.position, PollOption.label)
+                          .join(PollOption, PollOption.poll_id == Poll.id).where(PollOption.id == option_id)).first()
+    return (_PollFacts(*row[:6]), _OptionFacts(*row[6:])) if row else None
+
+
 @registry.on_reaction(OPTION)
 def option_reaction(ctx: Context, event: ReactionEvent, option_id: int) -> list[Reply]:
-    option = ctx.session.get(PollOption, option_id)
+    facts = _facts(ctx.session, option_id)
     emoji = normalise_emoji(event.emoji)
-    if option is None or ctx.settings.is_bot(event.platform, event.user_id):
+    if facts is None or ctx.settings.is_bot(event.platform, event.user_id):
         return []
-    poll = option.poll
+    poll, option = facts
     if emoji not in option_values(poll, option):
         return []
     return _vote(ctx, poll, option, emoji, event.added, by_button=False)
@@ -362,14 +387,16 @@ def option_reaction(ctx: Context, event: ReactionEvent, option_id: int) -> list[
 @registry.on_action(VOTE_ACTION)
 def vote_button(ctx: Context, value: str) -> list[Reply]:
     option_id, _sep, emoji = value.partition(":")
-    option = ctx.session.get(PollOption, int(option_id)) if option_id.isdigit() else None
-    if option is None or emoji not in option_values(option.poll, option):
+    facts = _facts(ctx.session, int(option_id)) if option_id.isdigit() else None
+    if facts is None or emoji not in option_values(*facts):
         raise UserError("Ce bouton n'est plus actif.")
-    current = {(target, value) for target, value in voter_rows(ctx.session, option.poll_id, ctx.member.id)}
-    return _vote(ctx, option.poll, option, emoji, (option.id, emoji) not in current, by_button=True)
+    poll, option = facts
+    current = {(target, value) for target, value in voter_rows(ctx.session, poll.id, ctx.member.id)}
+    return _vote(ctx, poll, option, emoji, (option.id, emoji) not in current, by_button=True)
 
 
-def _vote(ctx: Context, poll: Poll, option: PollOption, emoji: str, added: bool, by_button: bool) -> list[Reply]:
+def _vote(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str, added: bool,
+          by_button: bool) -> list[Reply]:
     _ = ctx._
     if poll.closed_at:
         if added or by_button:
@@ -400,7 +427,7 @@ def _vote(ctx: Context, poll: Poll, option: PollOption, emoji: str, added: bool,
     return _leftover_warning(ctx, poll, option, emoji)
 
 
-def _leftover_warning(ctx: Context, poll: Poll, option: PollOption, emoji: str) -> list[Reply]:
+def _leftover_warning(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str) -> list[Reply]:
     """A second choice by reaction: the latest counts, and the voter is told privately."""
     _ = ctx._
     rows = voter_rows(ctx.session, poll.id, ctx.member.id)
