@@ -6,12 +6,13 @@ from fractions import Fraction
 
 from handlers import majority_judgment as mj
 from handlers.context import Context
-from handlers.i18n import format_datetime
+from handlers.i18n import N_, format_datetime
 from handlers.poll_votes import GRADES, Tally
 from handlers.text import user_text
 from storage.polls import Poll, PollOption
 
 LABEL_WIDTH = 32
+RANK, OPTION_COLUMN, VOTES, MAJORITY = N_("Rang"), N_("Option"), N_("Voix"), N_("Mention majoritaire")
 SHORT = "EEE d MMM HH:mm"
 
 
@@ -60,7 +61,7 @@ def _count_table(ctx: Context, poll: Poll, result: Tally) -> list[str]:
     _ = ctx._
     options = sorted(poll.options, key=lambda o: (-result.scores[o.id], o.position))
     whole = result.weight_total
-    header = f"{_('Rang'):<5} {_('Option'):<{LABEL_WIDTH}}  {_('Voix'):>7}  {'%':>5}"
+    header = f"{_(RANK):<5} {_(OPTION_COLUMN):<{LABEL_WIDTH}}  {_(VOTES):>7}  {'%':>5}"
     rows = [header]
     rank = 0
     for index, option in enumerate(options):
@@ -77,7 +78,7 @@ def _jm_table(ctx: Context, poll: Poll, result: Tally) -> list[str]:
     counts = mj.integer_counts(result.grades)
     by_id = {option.id: option for option in poll.options}
     short = [_(label)[:11] for _emoji, label in GRADES]
-    rows = [f"{_('Rang'):<5} {_('Option'):<{LABEL_WIDTH}}  {_('Mention majoritaire'):<19}  "
+    rows = [f"{_(RANK):<5} {_(OPTION_COLUMN):<{LABEL_WIDTH}}  {_(MAJORITY):<19}  "
             + "  ".join(f"{name:>11}" for name in short)]
     for rank, option_id in mj.rank(counts):
         grade = mj.majority_grade(counts[option_id])
