@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("created_at", TS, nullable=False),
         sa.UniqueConstraint("target_kind", "target_id", "voter_id", "value", name="uq_vote"),
     )
-    op.create_index("ix_vote_poll_voter", "votes", ["poll_id", "voter_id"])
+    op.create_index("ix_vote_poll_voter", "votes", ["poll_id", "voter_id", "target_id"])
 
 
 def downgrade() -> None:
