@@ -26,6 +26,12 @@ class Deliverer:
                 log.exception("delivery failed on %s (visibility=%s)", self.platform.name, reply.visibility)
 
     def deliver_one(self, reply: Reply, channel: str | None, user: str | None) -> None:
+        if reply.recount is not None:
+            # Votes are counted from what the platform shows now; what the handler answers follows.
+            from bot.recount import recount
+
+            self.deliver(recount(self.service, self.platform, reply.recount), channel, user)
+            return
         if reply.update and reply.anchor:
             for posted_channel, message_id in self.service.posted_for(self.platform.name, reply.anchor):
                 self.platform.update(posted_channel, message_id, reply)

@@ -1,6 +1,6 @@
 """The Club's capabilities, platform-neutral. Importing this package registers every verb."""
 
-from handlers import calendar, decisions, dissemination, groups, help, members, proposals  # noqa: F401  (registration side effects)
+from handlers import calendar, decisions, dissemination, groups, help, members, polls, proposals  # noqa: F401  (registration side effects)
 from handlers.core import (
     ActionEvent,
     Anchor,
@@ -11,6 +11,7 @@ from handlers.core import (
     FormSubmission,
     Profile,
     ReactionEvent,
+    Recount,
     Reply,
     UserError,
     Visibility,
@@ -18,4 +19,4 @@ from handlers.core import (
 from handlers.service import ClubSettings, Service
 
 __all__ = ["ActionEvent", "Anchor", "Button", "ClubSettings", "Command", "Form", "FormField", "FormSubmission",
-           "Profile", "ReactionEvent", "Reply", "Service", "UserError", "Visibility"]
+           "Profile", "ReactionEvent", "Recount", "Reply", "Service", "UserError", "Visibility"]

@@ -58,6 +58,18 @@ class Form:
     state: str = ""
 
 
+@dataclass(frozen=True)
+class Recount:
+    """Ask the bot to read the reactions the platform now shows on the messages posted for `anchors`,
+    then hand them to the `registry.on_recount(kind)` handler for `object_id`, acting as `user_id`."""
+
+    kind: str
+    object_id: int
+    user_id: str
+    channel_id: str
+    anchors: tuple[Anchor, ...] = ()
+
+
 @dataclass
 class Reply:
     """One message to show. `text` is already in the reader's language, in light Markdown
@@ -72,6 +84,7 @@ class Reply:
     anchor: Anchor | None = None
     update: bool = False  # replace the message(s) already posted for `anchor` instead of posting
     form: Form | None = None  # open a form (where the platform can); `text` is the fallback
+    recount: Recount | None = None  # not shown: the bot recounts reactions and delivers what follows
 
 
 @dataclass(frozen=True)

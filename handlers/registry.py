@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from handlers.context import Context
-    from handlers.core import ReactionEvent, Reply
+    from handlers.core import Anchor, ReactionEvent, Reply
 
 VerbFunc = Callable[["Context", str], "list[Reply]"]
 ReactionFunc = Callable[["Context", "ReactionEvent", int], "list[Reply]"]
@@ -36,6 +36,8 @@ FormFunc = Callable[["Context", dict[str, str], str], "list[Reply]"]
 TickFunc = Callable[["Session", "datetime"], "list[tuple[str | None, Reply]]"]
 ProfileSection = Callable[["Context"], "list[str]"]
 HookFunc = Callable[..., "list[Reply] | None"]
+# (ctx, object_id, {anchor: {emoji: platform user ids}}) for the anchors the platform could be read for
+RecountFunc = Callable[["Context", int, "dict[Anchor, dict[str, set[str]]]"], "list[Reply]"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ FORMS: dict[str, FormFunc] = {}  # form id -> handler of its submission (values,
 TICKS: list[TickFunc] = []
 PROFILE_SECTIONS: list[ProfileSection] = []
 HOOKS: dict[str, list[HookFunc]] = {}
+RECOUNTS: dict[str, RecountFunc] = {}  # Recount kind -> handler of the platform's reaction state
 
 
 def verb(
@@ -100,6 +103,14 @@ def on_action(action: str) -> Callable[[ActionFunc], ActionFunc]:
 def on_form(form_id: str) -> Callable[[FormFunc], FormFunc]:
     def register(func: FormFunc) -> FormFunc:
         FORMS[form_id] = func
+        return func
+
+    return register
+
+
+def on_recount(kind: str) -> Callable[[RecountFunc], RecountFunc]:
+    def register(func: RecountFunc) -> RecountFunc:
+        RECOUNTS[kind] = func
         return func
 
     return register

@@ -28,6 +28,7 @@ from handlers.core import (
     Profile,
     ProfileLoader,
     ReactionEvent,
+    Recount,
     Reply,
     UserError,
 )
@@ -49,9 +50,14 @@ class ClubSettings:
     default_role: Role = Role.MEMBRE
     club_channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
     public_url: str = ""  # where the bot's web server is reached from outside (the .ics links)
+    # The bot's own accounts ("platform:user id"): its inviting reactions are never votes.
+    bot_users: frozenset[str] = frozenset({"console:club-bot"})
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return user_id in self.admins or f"{platform}:{user_id}" in self.admins
+
+    def is_bot(self, platform: str, user_id: str) -> bool:
+        return f"{platform}:{user_id}" in self.bot_users
 
 
 def split_verb(text: str) -> tuple[str, str]:
@@ -167,6 +173,25 @@ class Service:
         except Exception:
             log.exception("form failed: platform=%s form=%s", form.platform, form.form_id)
             return [], translate(lang, APOLOGY)
+
+    def handle_recount(self, platform: str, recount: Recount,
+                       state: dict[Anchor, dict[str, set[str]]]) -> list[Reply]:
+        """The platform's reactions, read by the bot for a `Reply.recount`, handed to their handler."""
+        try:
+            with self.db.transaction() as session:
+                handler = registry.RECOUNTS.get(recount.kind)
+                if handler is None:
+                    log.warning("no handler for recount %s", recount.kind)
+                    return []
+                ctx = self._context(session, platform, recount.user_id, recount.user_id, recount.channel_id,
+                                    None, None, {})
+                return handler(ctx, recount.object_id, state)
+        except UserError as error:
+            return [Reply(translate("fr", error.msgid, **error.params), user=recount.user_id)]
+        except Exception:
+            log.exception("recount failed: platform=%s kind=%s id=%s", platform, recount.kind,
+                          recount.object_id)
+            return []
 
     # -- scheduled work -----------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> list[tuple[str | None, Reply]]:

@@ -48,6 +48,7 @@ class SimulatedClock:
 
 class ConsolePlatform:
     name = "console"
+    bot_user_id = "club-bot"  # the name under which the bot's own reactions appear
 
     def __init__(self, write: Callable[[str], None]) -> None:
         self.write = write

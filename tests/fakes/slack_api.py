@@ -90,6 +90,13 @@ class FakeSlackAPI:
             if user not in users:
                 users.append(user)
 
+    def unreact(self, channel: str, ts: str, name: str, user: str) -> None:
+        """A person removes their reaction in the workspace (whether or not the bot hears of it)."""
+        with self.lock:
+            users = self.messages[(channel, ts)].reactions.get(name, [])
+            if user in users:
+                users.remove(user)
+
     # -- the API ----------------------------------------------------------------------------
     def answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
         with self.lock:

@@ -34,6 +34,17 @@ class SlackPlatform:
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
+        self._bot_user_id: str | None = None
+
+    @property
+    def bot_user_id(self) -> str | None:
+        """The bot's own user id (auth.test, asked once), so its inviting reactions are not votes."""
+        if self._bot_user_id is None:
+            try:
+                self._bot_user_id = self.client.auth_test()["user_id"]
+            except Exception:
+                log.warning("auth.test failed: the bot's own user id is unknown for now", exc_info=True)
+        return self._bot_user_id
 
     def post(self, channel: str, reply: Reply) -> str:
         response = self.client.chat_postMessage(channel=channel, unfurl_links=False, **render.message(reply))

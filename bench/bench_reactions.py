@@ -1,0 +1,212 @@
+"""Reaction votes: events ingested per second over signed Slack HTTP, and the tally of a big poll.
+
+`python -m bench.bench_reactions` — SQLite and PostgreSQL (a throwaway cluster unless
+TEST_POSTGRES_URL is set). Baselines measured side by side in the same run: the same events handed
+to the Service without HTTP, and the bare INSERT … ON CONFLICT of one vote per transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+
+from handlers import Anchor, Command, ReactionEvent, Service
+from handlers.poll_votes import GRADES, OPTION, add_vote, tally
+from storage import Database
+from storage.migrate import upgrade
+from storage.models import Member
+from storage.polls import Poll, Vote
+from tests.support.postgres import PostgresCluster
+from tests.support.slack import CLUB_CHANNEL, running_slack_bot
+
+SENDERS = 8
+EVENTS_PER_SENDER = 250
+OPTIONS = 10
+TARGET_RATE = 500.0
+TALLY_MEMBERS = 10_000
+TARGET_TALLY_MS = 50.0
+
+
+def _parallel(work: Callable[[int], None]) -> float:
+    """Runs work(0..SENDERS-1) in threads; returns the wall time in seconds."""
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(SENDERS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start
+
+
+def _moves(index: int) -> list[tuple[str, int]]:
+    """Distinct (voter, option) adds for one sender: nothing is a duplicate, so every one must count."""
+    return [(f"U{index:02d}{n // OPTIONS:05d}", n % OPTIONS) for n in range(EVENTS_PER_SENDER)]
+
+
+def _count_votes(service: Service) -> int:
+    with service.db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Vote)) or 0
+
+
+def ingest_over_http(url: str) -> tuple[float, int]:
+    with running_slack_bot(url) as slack:
+        slack.api.add_user("UADMIN01", "Camille")
+        labels = " ".join(f'"Option {n}"' for n in range(OPTIONS))
+        slack.command(f'sondage "Banc d\'essai ?" {labels}', user="UADMIN01")
+        slack.api.wait_for("reactions.add", count=OPTIONS, timeout=60)
+        with slack.service.db.transaction() as session:
+            ids = [option.id for option in session.scalar(select(Poll)).options]
+        timestamps = [slack.service.posted_for("slack", Anchor(OPTION, oid))[0][1] for oid in ids]
+        lost: list[str] = []
+
+        def send(index: int) -> None:
+            with httpx.Client(base_url=slack.url, timeout=30) as http:
+                for voter, option in _moves(index):
+                    response = slack.reaction(voter, CLUB_CHANNEL, timestamps[option], "+1", http=http)
+                    if response.status_code != 200:
+                        lost.append(response.text)
+
+        elapsed = _parallel(send)
+        stored = _count_votes(slack.service)
+        return SENDERS * EVENTS_PER_SENDER / elapsed, SENDERS * EVENTS_PER_SENDER - stored
+
+
+def ingest_direct(url: str) -> tuple[float, float]:
+    """Baselines: Service.handle_reaction without HTTP; then one bare insert per transaction."""
+    from bot.runtime import build_service
+    from bot.settings import load_settings
+
+    service = build_service(load_settings(database_url=url), migrate=False)
+    service.handle_command(Command("console", "camille", "camille", "club",
+                                   'sondage "Base ?" ' + " ".join(f'"O{n}"' for n in range(OPTIONS)),
+                                   datetime.now(UTC)))
+    with service.db.transaction() as session:
+        poll = session.scalar(select(Poll).order_by(Poll.id.desc()))
+        poll_id, ids = poll.id, [option.id for option in poll.options]
+    for n, oid in enumerate(ids):
+        service.record_posted("console", "club", f"base{n}", Anchor(OPTION, oid))
+
+    def handle(index: int) -> None:
+        for number, (voter, option) in enumerate(_moves(index)):
+            service.handle_reaction(ReactionEvent("console", f"b{index}-{number}", voter, "club", f"base{option}",
+                                                  "+1", True, datetime.now(UTC)))
+
+    before = _count_votes(service)
+    service_rate = SENDERS * EVENTS_PER_SENDER / _parallel(handle)
+    assert _count_votes(service) - before == SENDERS * EVENTS_PER_SENDER
+    with service.db.transaction() as session:
+        voter_ids = list(session.scalars(select(Member.id).where(Member.platform == "console")))
+
+    def raw(index: int) -> None:
+        for number in range(EVENTS_PER_SENDER):
+            with service.db.transaction() as session:
+                add_vote(session, OPTION, ids[number % OPTIONS], voter_ids[0], f"raw{index}-{number}", poll_id)
+
+    raw_rate = SENDERS * EVENTS_PER_SENDER / _parallel(raw)
+    service.db.dispose()
+    return service_rate, raw_rate
+
+
+def tally_big_poll(url: str) -> dict[str, float]:
+    """Milliseconds to tally a poll where 10,000 members voted (median of 5)."""
+    db = Database(url)
+    service = Service(db, _settings())
+    timings = {}
+    for kind, flag in (("approval", ""), ("jm", "--jm"), ("par institution", "--par-institution")):
+        service.handle_command(Command("console", "camille", "camille", "club",
+                                       f'sondage "Grand {kind} ?" "A" "B" "C" "D" "E" {flag}', datetime.now(UTC)))
+        with db.transaction() as session:
+            poll = session.scalar(select(Poll).order_by(Poll.id.desc()))
+            poll_id, ids = poll.id, [option.id for option in poll.options]
+            first = session.scalar(select(func.coalesce(func.max(Member.id), 0)))
+            session.execute(insert(Member), [
+                {"club_id": poll.club_id, "platform": "bench", "platform_user_id": f"{kind}{n}",
+                 "display_name": f"m{n}", "tz": "Europe/Paris", "role": "membre",
+                 "created_at": datetime.now(UTC)} for n in range(TALLY_MEMBERS)])
+            members = list(session.scalars(select(Member.id).where(Member.id > first).order_by(Member.id)))
+            grades = [emoji for emoji, _label in GRADES]
+            rows = []
+            for n, member in enumerate(members):
+                for k, oid in enumerate(ids):
+                    if kind == "jm" or (n + k) % 3 == 0:
+                        value = grades[(n * 7 + k) % len(grades)] if kind == "jm" else "+1"
+                        rows.append({"poll_id": poll_id, "target_kind": OPTION, "target_id": oid,
+                                     "voter_id": member, "value": value, "created_at": datetime.now(UTC)})
+            session.execute(insert(Vote), rows)
+        runs = []
+        for _ in range(5):
+            with db.transaction() as session:
+                poll = session.get(Poll, poll_id)
+                start = time.perf_counter()
+                result = tally(session, poll)
+                runs.append((time.perf_counter() - start) * 1000)
+                assert result.voters >= TALLY_MEMBERS * 0.99
+        timings[kind] = statistics.median(runs)
+    db.dispose()
+    return timings
+
+
+def _settings():
+    from handlers import ClubSettings
+    from handlers.programme import load_programme
+
+    return ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}))
+
+
+def fresh_databases() -> tuple[list[tuple[str, str]], Callable[[], None]]:
+    folder = tempfile.mkdtemp(prefix="bench-reactions-")
+    urls = [("SQLite", f"sqlite:///{folder}/http.sqlite3"), ("SQLite", f"sqlite:///{folder}/direct.sqlite3"),
+            ("SQLite", f"sqlite:///{folder}/tally.sqlite3")]
+    cluster = None
+    server = os.environ.get("TEST_POSTGRES_URL")
+    if not server:
+        cluster = PostgresCluster()
+        server = cluster.start()
+    server = Database(server).url
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    for name in ("bench_http", "bench_direct", "bench_tally"):
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        urls.append(("PostgreSQL", make_url(server).set(database=name).render_as_string(False)))
+    for _label, url in urls:
+        upgrade(url)
+
+    def cleanup() -> None:
+        admin.dispose()
+        if cluster:
+            cluster.stop()
+
+    return urls, cleanup
+
+
+def main() -> None:
+    urls, cleanup = fresh_databases()
+    try:
+        for offset, label in ((0, "SQLite"), (3, "PostgreSQL")):
+            http_url, direct_url, tally_url = (url for _l, url in urls[offset:offset + 3])
+            rate, lost = ingest_over_http(http_url)
+            service_rate, raw_rate = ingest_direct(direct_url)
+            print(f"[{label}] reaction events ingested over signed HTTP, {SENDERS} senders: {rate:.0f}/s "
+                  f"(target >= {TARGET_RATE:.0f}/s) — {'OK' if rate >= TARGET_RATE else 'BELOW TARGET'}; "
+                  f"lost: {lost} (target 0)")
+            print(f"[{label}]   baseline, same events to the Service without HTTP: {service_rate:.0f}/s; "
+                  f"bare INSERT … ON CONFLICT, one per transaction: {raw_rate:.0f}/s")
+            for kind, ms in tally_big_poll(tally_url).items():
+                print(f"[{label}] tally of a {TALLY_MEMBERS:,}-member poll ({kind}): {ms:.1f} ms "
+                      f"(target < {TARGET_TALLY_MS:.0f} ms) — {'OK' if ms < TARGET_TALLY_MS else 'ABOVE TARGET'}")
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    main()

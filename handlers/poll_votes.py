@@ -1,0 +1,198 @@
+"""Votes of polls and proposals: recording them safely under concurrency, and tallying them.
+
+A row is one live reaction or button choice, keyed by (target, voter, value) with a unique
+constraint: adding is INSERT … ON CONFLICT DO NOTHING, removing is a DELETE, so duplicated,
+reordered or concurrent events of different people never lose or double a vote. Where only one
+choice may count (single choice; one grade per option), the latest live row wins at tally time,
+which is also what the platform shows once someone removes their newer reaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from fractions import Fraction
+from math import lcm
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from handlers.i18n import N_
+from storage.models import Member, Role
+from storage.polls import Poll, PollOption, Vote
+
+OPTION = "poll_option"
+PROPOSAL = "proposal"
+APPROVE = "+1"
+NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "keycap_ten")
+GRADES = (  # best first; the emoji work on Slack and Mattermost alike
+    ("heart_eyes", N_("Très bien")),
+    ("smile", N_("Bien")),
+    ("slightly_smiling_face", N_("Assez bien")),
+    ("neutral_face", N_("Passable")),
+    ("disappointed", N_("Insuffisant")),
+    ("no_entry", N_("À rejeter")),
+)
+GRADE_INDEX = {emoji: index for index, (emoji, _label) in enumerate(GRADES)}
+REJECT = len(GRADES) - 1  # majority judgment: an option someone left ungraded counts "À rejeter"
+ALIASES = {"thumbsup": APPROVE, "\N{THUMBS UP SIGN}": APPROVE, "keycap_10": "keycap_ten"}
+MAX_OPTIONS = len(NUMBERS)
+
+
+def normalise_emoji(name: str) -> str:
+    """':+1::skin-tone-3:' and 'thumbsup' are both '+1', whatever the platform sent."""
+    name = name.split("::skin-tone-")[0].strip(":")
+    return ALIASES.get(name, name)
+
+
+def option_values(poll: Poll | Any, option: PollOption | Any) -> tuple[str, ...]:
+    """The emoji that vote on this option; any other reaction is ignored."""
+    if poll.kind == "jm":
+        return tuple(GRADE_INDEX)
+    if poll.kind == "single":
+        return (NUMBERS[option.position - 1],)
+    return (APPROVE,)
+
+
+def may_vote(member: Member, poll: Poll | Any | None) -> bool:
+    return (poll is not None and not poll.members_only) or member.role_enum.at_least(Role.MEMBRE)
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def add_vote(session: Session, target_kind: str, target_id: int, voter_id: int, value: str,
+             poll_id: int | None = None) -> bool:
+    """True when the vote is new; a duplicate (retry, recount, concurrent twin) changes nothing."""
+    inserted = session.scalar(
+        _insert(session)(Vote).values(poll_id=poll_id, target_kind=target_kind, target_id=target_id,
+                                      voter_id=voter_id, value=value, created_at=datetime.now(UTC))
+        .on_conflict_do_nothing().returning(Vote.id))
+    return inserted is not None
+
+
+def remove_vote(session: Session, target_kind: str, target_id: int, voter_id: int, value: str) -> bool:
+    result = session.execute(delete(Vote).where(
+        Vote.target_kind == target_kind, Vote.target_id == target_id, Vote.voter_id == voter_id,
+        Vote.value == value))
+    return bool(result.rowcount)
+
+
+def replace_votes(session: Session, target_kind: str, target_id: int, platform: str,
+                  wanted: set[tuple[int, str]], poll_id: int | None = None) -> tuple[int, int]:
+    """Make the target's votes from `platform` exactly `wanted` {(voter id, value)}: (added, removed).
+    Votes still there keep their row (and their order); votes from other platforms are untouched."""
+    rows = session.execute(select(Vote.id, Vote.voter_id, Vote.value).join(Member, Member.id == Vote.voter_id)
+                           .where(Vote.target_kind == target_kind, Vote.target_id == target_id,
+                                  Member.platform == platform)).all()
+    current = {(voter, value): row_id for row_id, voter, value in rows}
+    stale = [row_id for key, row_id in current.items() if key not in wanted]
+    if stale:
+        session.execute(delete(Vote).where(Vote.id.in_(stale)))
+    added = sum(add_vote(session, target_kind, target_id, voter, value, poll_id)
+                for voter, value in sorted(wanted - set(current)))
+    return added, len(stale)
+
+
+def voter_rows(session: Session, poll_id: int, voter_id: int) -> list[tuple[int, str]]:
+    """(option id, value) of one voter's live votes in a poll, oldest first."""
+    return [(target, value) for target, value in session.execute(
+        select(Vote.target_id, Vote.value).where(Vote.poll_id == poll_id, Vote.voter_id == voter_id,
+                                                 Vote.target_kind == OPTION).order_by(Vote.id))]
+
+
+def approvals(session: Session, kind: str, object_id: int) -> int:
+    """How many people approve (👍) a Club object, e.g. approvals(session, "proposal", 12)."""
+    return session.scalar(select(func.count()).select_from(Vote).where(
+        Vote.target_kind == kind, Vote.target_id == object_id, Vote.value == APPROVE)) or 0
+
+
+def non_voters(session: Session, poll_id: int) -> list[Member]:
+    """Members who may vote in the poll (on its platform) and have not: whom a reminder is for."""
+    poll = session.get(Poll, poll_id)
+    if poll is None:
+        return []
+    voted = select(Vote.voter_id).where(Vote.poll_id == poll_id)
+    query = select(Member).where(Member.club_id == poll.club_id, Member.platform == poll.platform,
+                                 Member.id.not_in(voted)).order_by(Member.display_name)
+    if poll.members_only:
+        query = query.where(Member.role != Role.PARTICIPANT.value)
+    return list(session.scalars(query))
+
+
+@dataclass
+class Tally:
+    """Scores per option id: `scores` (approval, single, dates) or `grades` (majority judgment)."""
+
+    voters: int = 0
+    weighted: bool = False
+    unaffiliated: int = 0  # by-institution polls: voters with no institution, each weighing one vote
+    scores: dict[int, Fraction] = field(default_factory=dict)
+    grades: dict[int, list[Fraction]] = field(default_factory=dict)
+    weight_total: Fraction = Fraction(0)
+
+
+def tally(session: Session, poll: Poll) -> Tally:
+    """The poll's result from its live votes. Counting happens in SQL (one row per option and value),
+    keeping only each voter's latest row where one choice counts; only by-institution weights need
+    the per-voter rows in Python, with integer arithmetic on a common denominator."""
+    option_ids = [option.id for option in poll.options]
+    mine = (Vote.poll_id == poll.id, Vote.target_kind == OPTION)
+    if poll.kind == "single":
+        latest = select(func.max(Vote.id)).where(*mine).group_by(Vote.voter_id)
+    elif poll.kind == "jm":
+        latest = select(func.max(Vote.id)).where(*mine).group_by(Vote.voter_id, Vote.target_id)
+    else:
+        latest = None
+    counted = (Vote.id.in_(latest),) if latest is not None else ()
+    result = Tally(weighted=poll.by_institution)
+    if poll.by_institution:
+        institution = dict(session.execute(select(Vote.voter_id, Member.institution_id).distinct()
+                                           .join(Member, Member.id == Vote.voter_id).where(*mine)).all())
+        result.voters = len(institution)
+        weights, scale = _weights(institution, result)
+        totals: dict[tuple[int, str], int] = defaultdict(int)
+        for voter, target, value in session.execute(
+                select(Vote.voter_id, Vote.target_id, Vote.value).where(*mine, *counted)):
+            totals[(target, value)] += weights[voter]
+        graded = defaultdict(int)
+        for (target, _value), weight in totals.items():
+            graded[target] += weight
+        whole = sum(weights.values())
+    else:
+        result.voters = session.scalar(select(func.count(func.distinct(Vote.voter_id))).where(*mine)) or 0
+        scale = 1
+        totals = {(target, value): count for target, value, count in session.execute(
+            select(Vote.target_id, Vote.value, func.count()).where(*mine, *counted)
+            .group_by(Vote.target_id, Vote.value))}
+        graded = defaultdict(int)
+        for (target, _value), count in totals.items():
+            graded[target] += count
+        whole = result.voters
+    result.weight_total = Fraction(whole, scale)
+    if poll.kind == "jm":
+        for option_id in option_ids:
+            counts = [totals.get((option_id, emoji), 0) for emoji in GRADE_INDEX]
+            counts[REJECT] += whole - graded[option_id]  # voters who left this option ungraded
+            result.grades[option_id] = [Fraction(count, scale) for count in counts]
+    else:
+        result.scores = {option_id: Fraction(graded[option_id], scale) for option_id in option_ids}
+    return result
+
+
+def _weights(institution: dict[int, int | None], result: Tally) -> tuple[dict[int, int], int]:
+    """Integer weights over a common denominator: each institution's one vote split among its members
+    who voted; a voter with no institution weighs one vote. Returns (weights, denominator)."""
+    sizes: dict[int, int] = defaultdict(int)
+    for inst in institution.values():
+        if inst is not None:
+            sizes[inst] += 1
+    result.unaffiliated = sum(1 for inst in institution.values() if inst is None)
+    scale = lcm(*sizes.values()) if sizes else 1
+    return {voter: scale // sizes[inst] if inst is not None else scale
+            for voter, inst in institution.items()}, scale
