@@ -1,4 +1,4 @@
-"""`club-bot` (or `python -m bot`): console, serve, slack, db."""
+"""`club-bot` (or `python -m bot`): console, serve, slack, mattermost, db."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     sub.add_parser("slack", help="Slack en Socket Mode (aucune URL publique nécessaire)")
+    mattermost = sub.add_parser("mattermost", help="Mattermost : websocket (réactions) et points d'entrée HTTP")
+    mattermost.add_argument("--host")
+    mattermost.add_argument("--port", type=int)
     db = sub.add_parser("db", help="migrations de la base de données")
     db.add_argument("action", choices=["upgrade", "downgrade", "current"])
     db.add_argument("revision", nargs="?", default=None)
@@ -73,6 +76,14 @@ def run(args: argparse.Namespace, settings) -> int:
         from bot.platforms.slack.socket import run_socket_mode
 
         run_socket_mode(settings)
+        return 0
+
+    if args.command == "mattermost":
+        from bot.platforms.mattermost.run import check_settings
+        from bot.web import serve
+
+        check_settings(settings)
+        serve(settings, host=args.host, port=args.port, platforms=("mattermost",))
         return 0
     logging.getLogger(__name__).error("unknown command %s", args.command)
     return 2

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     mattermost_bot_token: SecretStr | None = None
     mattermost_command_token: SecretStr | None = None  # one or several, comma-separated
     mattermost_club_channel: str | None = None
+    mattermost_command: str = "/club"
+    # Signs the context of the bot's buttons and the state of its dialogs; derived from the bot token if unset.
+    mattermost_action_secret: SecretStr | None = None
+    # The address Mattermost uses to reach club-bot (buttons and dialogs post back to it).
+    mattermost_public_url: str | None = None
+    # A team name or id: club-bot then registers its slash command there at start (needs the public URL).
+    mattermost_team: str | None = None
 
     public_url: str | None = None  # the bot's address seen from outside, for links such as the .ics feeds
 
@@ -50,6 +57,15 @@ class Settings(BaseSettings):
             raise ValueError("doit commencer par sqlite:/// ou postgresql://")
         return value
 
+    @field_validator("mattermost_url", "mattermost_public_url")
+    @classmethod
+    def _mattermost_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("doit être une URL http(s), par exemple https://chat.example.gouv.fr")
+        return value.rstrip("/")
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
@@ -60,6 +76,11 @@ class Settings(BaseSettings):
     @property
     def admins(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.club_admins.split(",") if part.strip())
+
+    @property
+    def mattermost_command_tokens(self) -> list[str]:
+        raw = self.secret("mattermost_command_token") or ""
+        return [part.strip() for part in raw.split(",") if part.strip()]
 
     def secret(self, name: str) -> str | None:
         value = getattr(self, name)

@@ -1,11 +1,13 @@
-"""`club-bot serve`: one HTTP server for Slack's Events API, health, metrics (and later Mattermost)."""
+"""`club-bot serve`: one HTTP server for Slack's Events API, Mattermost's callbacks, health, metrics."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -21,6 +23,9 @@ from bot.runtime import build_service
 from bot.settings import Settings
 from handlers import Service
 
+if TYPE_CHECKING:
+    from bot.platforms.mattermost.runtime import MattermostRuntime
+
 log = logging.getLogger(__name__)
 
 
@@ -29,16 +34,24 @@ class WebRuntime:
     service: Service
     slack_app: App | None = None
     deliverers: list[Deliverer] = field(default_factory=list)
+    mattermost: MattermostRuntime | None = None
 
 
-def create_app(settings: Settings, service: Service | None = None) -> Starlette:
+def create_app(settings: Settings, service: Service | None = None,
+               platforms: tuple[str, ...] = ("slack", "mattermost")) -> Starlette:
+    """The HTTP app for every platform of `platforms` that is configured."""
     service = service or build_service(settings)
     runtime = WebRuntime(service=service)
-    if settings.slack_signing_secret:
+    if settings.slack_signing_secret and "slack" in platforms:
         from bot.platforms.slack.app import build_slack_app
 
         runtime.slack_app, slack = build_slack_app(settings, service)
         runtime.deliverers.append(slack.deliverer)
+    if settings.mattermost_url and "mattermost" in platforms:
+        from bot.platforms.mattermost.runtime import build_mattermost
+
+        runtime.mattermost = build_mattermost(settings, service)
+        runtime.deliverers.append(runtime.mattermost.deliverer)
 
     async def slack_events(request: Request) -> Response:
         if runtime.slack_app is None:
@@ -49,6 +62,32 @@ def create_app(settings: Settings, service: Service | None = None) -> Starlette:
         bolt_response = await run_in_threadpool(runtime.slack_app.dispatch, bolt_request)
         return Response(bolt_response.body, status_code=bolt_response.status,
                         headers={k: v[0] for k, v in bolt_response.headers.items() if v})
+
+    async def mattermost_command(request: Request) -> Response:
+        from bot.platforms.mattermost import commands
+
+        mm = runtime.mattermost
+        if mm is None:
+            return JSONResponse({"text": "Mattermost n'est pas configuré (MATTERMOST_URL)."}, status_code=404)
+        # Mattermost sends the command form-encoded in the body (POST) or the query string (GET).
+        body = (await request.body()).decode("utf-8", "replace") if request.method == "POST" else request.url.query
+        status, answer = await run_in_threadpool(commands.handle, mm, body, str(request.base_url))
+        return JSONResponse(answer, status_code=status)
+
+    async def mattermost_callback(request: Request) -> Response:
+        from bot.platforms.mattermost import actions
+
+        mm = runtime.mattermost
+        if mm is None:
+            return JSONResponse({"error": {"message": "Mattermost n'est pas configuré."}}, status_code=404)
+        try:
+            payload = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return JSONResponse({"error": {"message": "JSON invalide."}}, status_code=400)
+        if not isinstance(payload, dict):
+            return JSONResponse({"error": {"message": "JSON invalide."}}, status_code=400)
+        handler = actions.handle_action if request.url.path.endswith("/action") else actions.handle_dialog
+        return JSONResponse(await run_in_threadpool(handler, mm, payload))
 
     async def healthz(_request: Request) -> Response:
         try:
@@ -80,6 +119,9 @@ def create_app(settings: Settings, service: Service | None = None) -> Starlette:
 
     app = Starlette(routes=[
         Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/mattermost/command", mattermost_command, methods=["POST", "GET"]),
+        Route("/mattermost/action", mattermost_callback, methods=["POST"]),
+        Route("/mattermost/dialog", mattermost_callback, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/calendar.ics", calendar_ics, methods=["GET"]),
@@ -115,12 +157,19 @@ class BackgroundServer:
         self.socket.close()
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Serves until interrupted; port 0 picks a free port. The address is printed once listening."""
+def serve(settings: Settings, host: str | None = None, port: int | None = None,
+          platforms: tuple[str, ...] = ("slack", "mattermost")) -> None:
+    """Every configured platform at once; Mattermost adds its websocket listener (reactions).
+    Port 0 picks a free port; the address is printed once listening."""
     from bot.scheduler import start_scheduler
 
-    app = create_app(settings)
+    app = create_app(settings, platforms=platforms)
     runtime: WebRuntime = app.state.runtime
+    listener = None
+    if runtime.mattermost is not None:
+        from bot.platforms.mattermost.run import start_mattermost
+
+        listener = start_mattermost(settings, runtime.mattermost)
     scheduler = start_scheduler(runtime.service, runtime.deliverers)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -133,3 +182,5 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     finally:
         scheduler.shutdown(wait=False)
         sock.close()
+        if listener is not None:
+            listener.stop()
