@@ -174,6 +174,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host or settings.host, port if port is not None else settings.port))
+    sock.listen(2048)  # before the address is printed: a client reading it may connect at once
     bound_host, bound_port = sock.getsockname()[:2]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     print(f"club-bot écoute sur http://{bound_host}:{bound_port}", flush=True)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility
-from handlers.dates import parse_when
+from handlers.dates import parse_span
 from handlers.i18n import N_, format_datetime
 from handlers.proposals.common import (
     DAY,
@@ -70,10 +70,12 @@ def status(ctx: Context) -> list[Reply]:
 def _deadline(ctx: Context, text: str):
     """The typed deadline; a bare day ("le 15 février") means until the end of that day."""
     text = _UNTIL.sub("", text.strip())
-    moment = parse_when(text, ctx.tz, ctx.now)
-    local = moment.astimezone(ZoneInfo(ctx.tz))
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        moment = (local + timedelta(days=1)).astimezone(moment.tzinfo)
+    when = parse_span(text, ctx.tz, ctx.now)
+    moment = when.start
+    if not when.has_time:
+        zone = ZoneInfo(ctx.tz)
+        next_day = moment.astimezone(zone).date() + timedelta(days=1)
+        moment = datetime.combine(next_day, time(0), zone).astimezone(UTC)
     if moment - ctx.now > MAX_LENGTH:
         raise UserError("Date de clôture comprise : {compris}. Un appel à contribution dure au plus un an : "
                         "choisissez une date plus proche, par exemple `/club appel ouvrir jusqu'au 31 janvier`.",
