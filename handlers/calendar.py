@@ -6,6 +6,7 @@ Other capabilities use the plain functions here (`upcoming`, `event_by_number`, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -71,9 +72,22 @@ def event_by_number(session: Session, club_id: int, number: int) -> Event | None
     return session.scalar(select(Event).where(Event.club_id == club_id, Event.number == number))
 
 
+# Extension points for the capabilities that own some events (a working group owns its sessions):
+# who else may move an event, and who sees an event tied to a group in their agenda.
+MOVERS: list[Callable[[Context, Event], bool]] = []
+GROUP_AUDIENCE: list[Callable[[Context, Event], bool]] = []
+
+
 def can_move(ctx: Context, event: Event) -> bool:
-    """Facilitators move any event; the referents of an event's group will be allowed here too."""
-    return ctx.member.role_enum.at_least(Role.FACILITATEUR)
+    """Facilitators move any event; an owner registered in MOVERS (a group's referents) moves its own."""
+    return ctx.member.role_enum.at_least(Role.FACILITATEUR) or any(rule(ctx, event) for rule in MOVERS)
+
+
+def concerns_me(ctx: Context, event: Event) -> bool:
+    """Every event but a group's own sessions, which concern its members (and facilitators)."""
+    if event.group_id is None or ctx.member.role_enum.at_least(Role.FACILITATEUR):
+        return True
+    return any(rule(ctx, event) for rule in GROUP_AUDIENCE)
 
 
 def add_event(ctx: Context, kind: str, title: str, starts_at: datetime, duration_minutes: int, place: str,
@@ -216,7 +230,10 @@ def agenda(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
     year = _local_year(ctx)
     hooks = ensure_years(ctx, year, year + 1)
-    events = upcoming(ctx.session, ctx.club.id, ctx.now)
+    events = [e for e in upcoming(ctx.session, ctx.club.id, ctx.now, limit=AGENDA_LIMIT * 10)
+              if concerns_me(ctx, e)]
+    own = {(e.kind, e.starts_at) for e in events if e.group_id is not None}  # my group's session replaces
+    events = [e for e in events if e.group_id is not None or (e.kind, e.starts_at) not in own][:AGENDA_LIMIT]
     if not events:
         return [Reply(_("Aucun rendez-vous à venir au calendrier.")), *hooks]
     zones = list(ctx.settings.programme.zones)
@@ -245,8 +262,8 @@ def move(ctx: Context, args: str) -> list[Reply]:
         raise UserError("Écrivez `/club deplacer <n> <date>`, par exemple `/club deplacer 4 jeudi 25 mars 14h`.")
     event = _event_or_error(ctx, number)
     if not can_move(ctx, event):
-        raise UserError("Seul·es les facilitateur·trices (et bientôt les référent·es du groupe) peuvent déplacer "
-                        "l'événement #{n}.", n=number)
+        raise UserError("Seul·es les facilitateur·trices (et, pour une séance de groupe, ses référent·es) "
+                        "peuvent déplacer l'événement #{n}.", n=number)
     if event.cancelled:
         raise UserError("L'événement #{n} est annulé : il ne peut plus être déplacé.", n=number)
     when = parse_span(rest, ctx.tz, ctx.now)
@@ -309,7 +326,7 @@ def cancel(ctx: Context, args: str) -> list[Reply]:
         raise UserError("Écrivez `/club calendrier annuler <n>`, par exemple `/club calendrier annuler 4`.")
     event = _event_or_error(ctx, number)
     if not can_move(ctx, event):
-        raise UserError("Seul·es les facilitateur·trices (et bientôt les référent·es du groupe) peuvent annuler "
+        raise UserError("Seul·es les facilitateur·trices (et, pour une séance de groupe, ses référent·es) peuvent annuler "
                         "l'événement #{n}.", n=number)
     if event.cancelled:
         raise UserError("L'événement #{n} est déjà annulé.", n=number)

@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from handlers import registry
 from handlers.context import Context
-from handlers.core import UserError
+from handlers.core import Reply, UserError
 from handlers.i18n import DEFAULT_LANG, Translator
 from handlers.text import parse_number, user_text
 from storage.groups import Group, GroupChannel, GroupMembership, GroupReferent
@@ -119,10 +120,12 @@ def names(session: Session, member_ids: list[int] | set[int]) -> list[str]:
         select(Member.display_name).where(Member.id.in_(member_ids)).order_by(Member.display_name))]
 
 
-def create_group(ctx: Context, title: str, description: str = "", proposal_id: int | None = None) -> Group:
+def create_group(ctx: Context, title: str, description: str = "",
+                 proposal_id: int | None = None) -> tuple[Group, list[Reply]]:
+    """A new group, announced on "group.created" (its sessions are planned there); the hooks' replies."""
     number = (ctx.session.scalar(select(func.max(Group.number)).where(Group.club_id == ctx.club.id)) or 0) + 1
     group = Group(club_id=ctx.club.id, number=number, title=title[:MAX_TITLE], description=description,
                   source_proposal_id=proposal_id, created_at=ctx.now)
     ctx.session.add(group)
     ctx.session.flush()
-    return group
+    return group, registry.emit("group.created", ctx, group_id=group.id)

@@ -36,19 +36,21 @@ SECTION = N_("Groupes de travail")
 @registry.on("themes.retained")
 def themes_retained(ctx: Context, themes: list[tuple[int, str, str]]) -> list[Reply]:
     """One group per retained theme; a theme already turned into a group is left as it is."""
-    created = []
+    created, hooks = [], []
     for proposal_id, title, description in themes:
         exists = ctx.session.scalar(select(Group.id).where(Group.club_id == ctx.club.id,
                                                            Group.source_proposal_id == proposal_id))
         if exists is None:
-            created.append(create_group(ctx, title, description or "", proposal_id))
+            group, replies = create_group(ctx, title, description or "", proposal_id)
+            created.append(group)
+            hooks += replies
     if not created:
         return []
     _ = shared_translator()
     lines = [_("**Nouveaux groupes de travail** (thèmes retenus) :")]
     lines += [f"• {label(g)}" for g in created]
     lines.append(_("Rejoignez-en un : `/club groupe rejoindre {n} [ponctuel|continu]`.", n=created[0].number))
-    return [Reply("\n".join(lines), visibility=Visibility.CLUB)]
+    return [Reply("\n".join(lines), visibility=Visibility.CLUB), *hooks]
 
 
 # -- listing --------------------------------------------------------------------------------------
@@ -148,9 +150,9 @@ def create(ctx: Context, args: str) -> list[Reply]:
     title = " ".join(args.split())
     if not title:
         raise UserError("Indiquez le titre du groupe : `/club groupe creer Accueil des publics fragiles`.")
-    group = create_group(ctx, title)
+    group, hooks = create_group(ctx, title)
     return [Reply(ctx._("Groupe {groupe} créé. Désignez ses référent·es : `/club groupe referents {n} @a @b`.",
-                        groupe=label(group), n=group.number))]
+                        groupe=label(group), n=group.number)), *hooks]
 
 
 def join(ctx: Context, args: str) -> list[Reply]:

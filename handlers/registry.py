@@ -7,6 +7,7 @@ Capabilities that react to each other do it through topics, never by importing e
 `emit(topic, ctx, **payload)` runs every function registered with `@on(topic)` in the same
 transaction and gathers their replies. Topics in use:
 - "themes.retained": themes=[(proposal_id, title, description)] — the rencontre chose them.
+- "group.created": group_id — a working group was created (its sessions are planned then).
 - "event.changed": event_id, kind, starts_at (UTC), cancelled — an event was created, moved or cancelled.
 - "registration.changed": event_id, member_id, registered — someone (un)registered for an event.
 - "poll.changed": poll_id, closes_at (UTC or None), closed — a poll was opened, rescheduled or closed.

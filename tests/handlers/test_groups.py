@@ -189,19 +189,36 @@ def test_permission_matrix_of_group_channels_and_consultations(club: Service) ->
     assert not refused(run(console, "fanny", "/club diffusion cloturer 1"))
 
 
-def test_session_providers_feed_the_listing(club: Service, clock: FakeClock) -> None:
-    from handlers.group_rules import SESSION_PROVIDERS, GroupSession
+def test_each_group_has_its_sessions_which_its_referents_move(club: Service, clock: FakeClock) -> None:
+    console = two_groups(club)  # 11 January 2027: the groups meet from March, third week, 14:00 Paris
+    listing = console.run_line("/club groupes")
+    assert listing.count("• Prochaine séance : mardi 16 mars 2027 à 14:00") == 2
+    assert "• Séances : 0 tenue(s), 4 à venir" in console.run_line("/club groupes bilan")
 
+    def session_number(user: str, group_title: str) -> str:
+        agenda = run(console, user, "/club agenda")
+        found = re.search(r"#(\d+) [^\n]*— Groupes de travail thématiques — " + group_title, agenda)
+        assert found, agenda
+        return found.group(1)
+
+    first, second = session_number("nina", "Accueil des publics"), session_number("paul", "Données partagées")
+    nina_agenda = run(console, "nina", "/club agenda")
+    assert "Données partagées" not in nina_agenda  # another group's session is not in my agenda
+    assert "— Groupes de travail thématiques ·" not in nina_agenda  # nor the programme's generic slot
+
+    assert "peuvent déplacer" in run(console, "nina", f"/club deplacer {first} jeudi 18 mars 10h")  # a member
+    assert "peuvent déplacer" in run(console, "paul", f"/club deplacer {first} jeudi 18 mars 10h")  # other group
+    moved = run(console, "lea", f"/club deplacer {first} jeudi 18 mars 10h")
+    assert f"C'est fait : #{first} a lieu jeudi 18 mars 2027 à 10:00" in moved
+    listing = run(console, "nina", "/club groupes")
+    assert "• Prochaine séance : jeudi 18 mars 2027 à 10:00" in listing
+    assert "• Prochaine séance : mardi 16 mars 2027 à 14:00" in listing  # group 2 kept its own
+    assert "peuvent annuler" not in run(console, "sophie", f"/club calendrier annuler {second}")
+    assert "• Prochaine séance : mardi 18 mai 2027 à 14:00" in run(console, "paul", "/club groupes")
+
+
+def test_a_group_created_in_the_autumn_is_planned_for_the_year_ahead(club: Service, clock: FakeClock) -> None:
+    clock.now = datetime(2027, 9, 30, 9, tzinfo=UTC)
     console = two_groups(club)
-    assert "Prochaine séance" not in console.run_line("/club groupes")
-    assert "Séances : pas encore au calendrier" in console.run_line("/club groupes bilan")
-
-    def sessions(session, group, now):
-        return [GroupSession(datetime(2026, 12, 1, 13, tzinfo=UTC)), GroupSession(datetime(2027, 3, 2, 13, tzinfo=UTC))]
-
-    SESSION_PROVIDERS.append(sessions)
-    try:
-        assert "• Prochaine séance : mardi 2 mars 2027 à 14:00" in console.run_line("/club groupes")
-        assert "• Séances : 1 tenue(s), 1 à venir" in console.run_line("/club groupes bilan")
-    finally:
-        SESSION_PROVIDERS.remove(sessions)
+    assert "• Séances : 0 tenue(s), 4 à venir" in console.run_line("/club groupes bilan")  # Mar.–Sep. 2028
+    assert "• Prochaine séance : mercredi 15 mars 2028 à 14:00" in console.run_line("/club groupes")
