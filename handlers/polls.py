@@ -128,22 +128,41 @@ def create_poll(ctx: Context, args: str) -> list[Reply]:
     if "end" in spec.flags and not spec.end:
         raise UserError("Après --fin, indiquez une date, par exemple `--fin vendredi 18h`.")
     closes_at = parse_when(spec.end, ctx.tz, ctx.now) if spec.end else None
-    starts = [parse_when(label, ctx.tz, ctx.now) for label in labels] if kind == "dates" else [None] * len(labels)
-    poll = Poll(club_id=ctx.club.id, question=question, kind=kind, anonymous="anonymous" in spec.flags,
-                hide_results="hide" in spec.flags, by_institution="by_institution" in spec.flags,
-                members_only="open" not in spec.flags, author_id=ctx.member.id, platform=ctx.platform,
-                channel_id=ctx.channel_id, closes_at=closes_at, created_at=ctx.now)
+    starts = [parse_when(label, ctx.tz, ctx.now) for label in labels] if kind == "dates" else None
+    poll, replies = open_poll(ctx, question, labels, kind, closes_at=closes_at, starts=starts,
+                              anonymous="anonymous" in spec.flags, hide_results="hide" in spec.flags,
+                              by_institution="by_institution" in spec.flags, members_only="open" not in spec.flags)
+    return [Reply(_("Sondage #{n} lancé. Pour le clore : `/club cloturer {n}` ; résultats : "
+                    "`/club resultats {n}`.", n=poll.number)), *replies]
+
+
+def open_poll(ctx: Context, question: str, labels: list[str], kind: str, *, closes_at: datetime | None = None,
+              starts: list[datetime] | None = None, anonymous: bool = False, hide_results: bool = False,
+              by_institution: bool = False, members_only: bool = True,
+              channel_id: str | None = None) -> tuple[Poll, list[Reply]]:
+    """A new poll, numbered, and its messages (header, one per option) for `channel_id` (default: here)."""
+    poll = Poll(club_id=ctx.club.id, question=question, kind=kind, anonymous=anonymous, hide_results=hide_results,
+                by_institution=by_institution, members_only=members_only, author_id=ctx.member.id,
+                platform=ctx.platform, channel_id=channel_id or ctx.channel_id, closes_at=closes_at,
+                created_at=ctx.now)
     _insert_numbered(ctx.session, poll)
-    for position, (label, starts_at) in enumerate(zip(labels, starts, strict=True), start=1):
+    for position, (label, starts_at) in enumerate(zip(labels, starts or [None] * len(labels), strict=True), 1):
         poll.options.append(PollOption(position=position, label=label, starts_at=starts_at))
     ctx.session.flush()
-    replies = [Reply(_("Sondage #{n} lancé. Pour le clore : `/club cloturer {n}` ; résultats : "
-                       "`/club resultats {n}`.", n=poll.number)),
-               Reply(header_text(ctx, poll), visibility=Visibility.CHANNEL, channel=poll.channel_id,
+    replies = [Reply(header_text(ctx, poll), visibility=Visibility.CHANNEL, channel=poll.channel_id,
                      anchor=Anchor("poll", poll.id))]
     replies.extend(option_reply(ctx, poll, option) for option in poll.options)
     replies.extend(registry.emit("poll.changed", ctx, poll_id=poll.id, closes_at=poll.closes_at, closed=False))
-    return replies
+    return poll, replies
+
+
+@registry.on("poll.requested")
+def requested(ctx: Context, question: str, options: list[str], kind: str = "single",
+              closes_at: datetime | None = None) -> list[Reply]:
+    """Another capability asks the Club to decide (a difficulty with a theme): a members' poll in the
+    Club's channel, in the Club's language."""
+    channel = ctx.settings.club_channels.get(ctx.platform) or ctx.channel_id
+    return open_poll(ctx, question, options, kind, closes_at=closes_at, channel_id=channel)[1]
 
 
 def _insert_numbered(session: Session, poll: Poll) -> None:

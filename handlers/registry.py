@@ -10,6 +10,7 @@ transaction and gathers their replies. Topics in use:
 - "group.created": group_id — a working group was created (its sessions are planned then).
 - "event.changed": event_id, kind, starts_at (UTC), cancelled — an event was created, moved or cancelled.
 - "registration.changed": event_id, member_id, registered — someone (un)registered for an event.
+- "poll.requested": question, options, kind, closes_at — open a members' poll in the Club channel.
 - "poll.changed": poll_id, closes_at (UTC or None), closed — a poll was opened, rescheduled or closed.
 """
 

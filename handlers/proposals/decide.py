@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -28,8 +29,11 @@ from storage.models import Role
 from storage.proposals import CallStatus, Difficulty, Proposal, ProposalStatus
 
 DIFFICULTY_KIND = "difficulty"
-# keep / compromise / drop, in the order the message explains them
-DIFFICULTY_CHOICES = ("white_check_mark", "handshake", "x")
+# keep / compromise / drop: a single-choice poll of the Club's members, open a week
+DIFFICULTY_CHOICES = (N_("Garder le thème tel quel"), N_("Chercher un compromis"), N_("Abandonner le thème"))
+DECISION_QUESTION = N_("Thème #{n} · {titre} : que décide le Club ?")
+DECISION_TIME = timedelta(days=7)
+MAX_QUESTION = 200
 
 
 @verb("retenir", "retain", summary=N_("Enregistrer les thèmes choisis à la rencontre (facilitateurs) ; ils "
@@ -123,10 +127,14 @@ def difficulty(ctx: Context, args: str) -> list[Reply]:
                         created_at=ctx.now)
     ctx.session.add(raised)
     ctx.session.flush()
+    shared = club_translator()
+    decision = registry.emit("poll.requested", ctx, kind="single", closes_at=ctx.now + DECISION_TIME,
+                             question=shared(DECISION_QUESTION, n=proposal.number, titre=proposal.title)[:MAX_QUESTION],
+                             options=[shared(choice) for choice in DIFFICULTY_CHOICES])
     return [Reply(_("Difficulté publiée dans le canal du Club ; le Club va décider ensemble de la suite du thème "
                     "#{n}.", n=proposal.number)),
-            Reply(difficulty_text(raised, ctx), visibility=Visibility.CLUB, anchor=Anchor(DIFFICULTY_KIND, raised.id),
-                  reactions=list(DIFFICULTY_CHOICES))]
+            Reply(difficulty_text(raised, ctx), visibility=Visibility.CLUB, anchor=Anchor(DIFFICULTY_KIND, raised.id)),
+            *decision]
 
 
 def difficulty_text(raised: Difficulty, ctx: Context) -> str:
@@ -140,6 +148,6 @@ def difficulty_text(raised: Difficulty, ctx: Context) -> str:
         _("⚠️ **Difficulté avec le thème #{n} · {titre}**, signalée par {qui} :", n=proposal.number,
           titre=user_text(proposal.title), qui=who),
         f"« {user_text(raised.message)} »",
-        _("Le Club décide ensemble, réagissez à ce message : ✅ garder le thème tel quel · 🤝 chercher un "
-          "compromis · ❌ abandonner le thème."),
+        _("Le Club décide ensemble : votez dans le sondage qui suit (une seule réponse, une semaine pour "
+          "voter)."),
     ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -304,11 +305,20 @@ def test_a_difficulty_asks_the_club_to_decide(service: Service) -> None:
     assert "Difficulté publiée dans le canal du Club" in raised
     assert "#club | ⚠️ Difficulté avec le thème #1 · Mobilité en zone rurale, signalée par bob (ARS Guyane)" in raised
     assert "« Notre direction ne pourra pas s'engager avant septembre »" in raised
-    assert "✅ garder le thème tel quel · 🤝 chercher un compromis · ❌ abandonner le thème" in raised
-    for emoji in ("white_check_mark", "handshake", "x"):
-        assert f"(club-bot réagit :{emoji}: sur" in raised
     ref = raised.split("#club |")[0].split("[")[-1].rstrip("] ")
     assert service.posted_for("console", Anchor("difficulty", 1)) == [("club", ref)]
+    # the Club decides with a members' single-choice poll, open a week
+    assert "Thème #1 · Mobilité en zone rurale : que décide le Club ?" in raised
+    for choice in ("Garder le thème tel quel", "Chercher un compromis", "Abandonner le thème"):
+        assert choice in raised
+    option = re.search(r"\[(m\d+)\] #club \| :two: 2. Chercher un compromis", raised)
+    assert option, raised
+    for voter in ("lea", "bob", "sophie"):
+        console.run_line(f":as {voter}")
+        console.run_line(f":react {option.group(1)} two")
+    results = console.run_line("/club resultats 1")
+    assert re.search(r"1 +Chercher un compromis +3 +100 %", results), results
+    assert "3 votant·e(s)." in results
     console.run_line(":as lea")
     console.run_line("/club retirer 1")
     assert "a été retirée : il n'y a plus rien à décider" in console.run_line("/club difficulte 1 Et alors ?")
