@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from handlers.context import Context
 from handlers.core import Button, Form, FormField, Reply, UserError
 from handlers.i18n import N_
+from handlers.poll_votes import approvals
 from handlers.proposals.call import SECTION
 from handlers.proposals.common import (
+    KIND,
     MAX_CARRIER,
     MAX_DESCRIPTION,
     MAX_TITLE,
@@ -299,7 +301,11 @@ def proposals(ctx: Context, args: str) -> list[Reply]:
     for p in rows:
         line = _("• **#{n}** {titre} — {auteur}, portée par {porteur}", n=p.number, titre=user_text(p.title),
                  auteur=by_line(p), porteur=user_text(p.carrier))
+        if p.status != ProposalStatus.WITHDRAWN.value:
+            line += " · 👍 " + str(approvals(ctx.session, KIND, p.id))
         if p.status != ProposalStatus.PROPOSED.value:
             line += f" — _{status_label(ctx, p)}_"
         lines.append(line)
+    if active:
+        lines.append(_("👍 : les membres qui soutiennent le thème (réagissez 👍 à sa publication)."))
     return [Reply("\n".join(lines))]

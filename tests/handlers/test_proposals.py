@@ -102,11 +102,16 @@ def test_call_proposals_edit_withdraw_list_and_retain(service: Service, retained
     assert "#3 · Handicap : accueil des publics — _retirée le lundi 11 janvier 2027_" in withdrawn
     assert "ne sera pas présentée à la rencontre" in withdrawn
 
+    posted_first = re.search(r"\[(m\d+)\] #club \| #1 · ", first).group(1)
+    for supporter in ("bob", "sophie"):
+        console.run_line(f":as {supporter}")
+        console.run_line(f":react {posted_first} +1")
     listing = console.run_line("/club propositions")
     assert "Appel à contribution 2027 — ouvert jusqu'au dimanche 31 janvier 2027 à 23:59 · 2 proposition(s)" \
         in listing
-    assert "• #1 Accueil des publics en situation de handicap — lea (DREETS Martinique), portée par lea" in listing
-    assert "• #2 Santé mentale des jeunes — bob (ARS Guyane), portée par paul" in listing
+    assert "• #1 Accueil des publics en situation de handicap — lea (DREETS Martinique), portée par lea · 👍 2" \
+        in listing
+    assert "• #2 Santé mentale des jeunes — bob (ARS Guyane), portée par paul · 👍 0" in listing
     assert "• #3 Handicap : accueil des publics — bob (ARS Guyane), portée par bob — _retirée_" in listing
 
     console.run_line(":as sophie")
