@@ -10,6 +10,8 @@ transaction and gathers their replies. Topics in use:
 - "event.changed": event_id, kind, starts_at (UTC), cancelled — an event was created, moved or cancelled.
 - "registration.changed": event_id, member_id, registered — someone (un)registered for an event.
 - "poll.changed": poll_id, closes_at (UTC or None), closed — a poll was opened, rescheduled or closed.
+- "call.changed": call_id, closes_at (UTC), open — the call for contributions opened, got a new
+  deadline, or was closed.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ writes the outbox; `outbox` claims due rows for a dispatcher (bot/dispatcher.py)
 """
 
 from handlers.reminders import cadence  # noqa: F401  (registers the topic listeners)
+from handlers.reminders.cadence import ensure_programme
 from handlers.reminders.outbox import Delivery, claim, mark_failed, mark_sent, mark_skipped, outbox_depth
 
-__all__ = ["Delivery", "claim", "mark_failed", "mark_sent", "mark_skipped", "outbox_depth"]
+__all__ = ["Delivery", "ensure_programme", "claim", "mark_failed", "mark_sent", "mark_skipped", "outbox_depth"]

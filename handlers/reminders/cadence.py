@@ -7,6 +7,7 @@ a cancelled or closed one cancels them. Rows whose moment is already past when w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,11 @@ from sqlalchemy.orm import Session
 
 from handlers import registry
 from handlers.context import Context
-from storage.models import Member
+from storage.models import Club, Member, Role
 from storage.reminders import Reminder, ReminderState
+
+if TYPE_CHECKING:
+    from handlers.service import ClubSettings
 
 QUIET_START, QUIET_END = 21, 8  # no direct message from 21:00 to 08:00, recipient's local time
 CHANNEL, GROUP, NONVOTERS = "channel", "group", "nonvoters"
@@ -168,3 +172,18 @@ def call_changed(ctx: Context, call_id: int, closes_at: datetime, open: bool, **
         cancel(ctx.session, "call", call_id, ctx.now, note="closed")
         return
     schedule(ctx, "call", call_id, closes_at, CALL_STEPS)
+
+
+def ensure_programme(session: Session, settings: ClubSettings, club_id: int, now: datetime) -> None:
+    """The calendar of this year and the next exists (generated as `/club calendrier` would), so its
+    reminders are in the outbox even if nobody looked at the calendar yet."""
+    from handlers.calendar import ensure_years
+
+    club = session.get(Club, club_id)
+    tz = settings.programme.club.timezone
+    system = Member(club_id=club_id, platform="system", platform_user_id="club-bot", display_name="club-bot",
+                    tz=tz, role=Role.ADMIN.value)  # never stored: who the scheduled work acts as
+    ctx = Context(session=session, club=club, member=system, settings=settings, platform="system",
+                  channel_id="", now=now, lang="fr")
+    year = now.astimezone(ZoneInfo(tz)).year
+    ensure_years(ctx, year, year + 1)

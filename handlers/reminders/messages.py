@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.calendar import KIND_LABELS, times_in_zones
+from handlers.calendar import times_in_zones
 from handlers.i18n import N_, format_datetime, translate
 from handlers.programme import Programme
 from handlers.text import user_text
@@ -58,17 +58,16 @@ def text(session: Session, programme: Programme, subject: str, subject_id: int, 
 
 
 def _event_text(event: Event, kind: str, lang: str, tz: str, zones: list[str]) -> str:
-    params = dict(titre=user_text(event.title), type=translate(lang, KIND_LABELS.get(event.kind, event.kind)),
-                  n=event.number, quand=format_datetime(event.starts_at, tz, lang, WHEN),
+    params = dict(titre=user_text(event.title), n=event.number, quand=format_datetime(event.starts_at, tz, lang, WHEN),
                   lieu=user_text(event.place))
     if kind == "j30":
-        head = translate(lang, N_("📅 Dans un mois : **{titre}** ({type} #{n}), {quand}, {lieu}."), **params)
+        head = translate(lang, N_("📅 Dans un mois : **#{n} {titre}**, {quand}, {lieu}."), **params)
     elif kind == "j7":
-        head = translate(lang, N_("📅 Dans une semaine : **{titre}** ({type} #{n}), {quand}, {lieu}."), **params)
+        head = translate(lang, N_("📅 Dans une semaine : **#{n} {titre}**, {quand}, {lieu}."), **params)
     elif kind == "j1":
-        head = translate(lang, N_("⏰ Demain : **{titre}** ({type} #{n}), {quand}, {lieu}."), **params)
+        head = translate(lang, N_("⏰ Demain : **#{n} {titre}**, {quand}, {lieu}."), **params)
     else:
-        head = translate(lang, N_("⏰ Dans une heure : **{titre}** ({type} #{n}), {quand}."), **params)
+        head = translate(lang, N_("⏰ Dans une heure : **#{n} {titre}**, {quand}."), **params)
     lines = [head, times_in_zones(event.starts_at, zones, lang)]
     if kind == "h1" and event.visio_url:
         lines.append(translate(lang, N_("Lien de visio : {url}"), url=event.visio_url))
