@@ -93,13 +93,14 @@ class SlackSender(Sender):
         return self._direct[delivery.user]
 
     def send(self, delivery: Delivery) -> tuple[str, str]:
+        """A user id as channel posts in the app's direct conversation with them (one call, not two)."""
         from bot.platforms.slack import render
 
-        channel = self._channel(delivery)
-        response = self._call(self.client.chat_postMessage, channel=channel, unfurl_links=False,
+        response = self._call(self.client.chat_postMessage, channel=delivery.user or delivery.channel,
+                              unfurl_links=False,
                               metadata={"event_type": METADATA_TYPE, "event_payload": {"key": delivery.key}},
                               **render.message(Reply(delivery.text)))
-        return channel, response["ts"]
+        return response["channel"], response["ts"]
 
     def find(self, delivery: Delivery) -> tuple[str, str] | None:
         channel = self._channel(delivery)
@@ -159,7 +160,7 @@ class DispatchStats:
 
 class Dispatcher:
     def __init__(self, service: Service, senders: Sequence[Sender], worker: str | None = None,
-                 batch: int = 25, lease: timedelta = timedelta(minutes=5),
+                 batch: int = 100, lease: timedelta = timedelta(minutes=5),
                  sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.service = service
@@ -189,8 +190,7 @@ class Dispatcher:
                                    self.lease)
             if not deliveries:
                 break
-            for delivery in deliveries:
-                self._deliver(delivery, stats, now)
+            self._record([self._deliver(delivery, stats) for delivery in deliveries], now)
             handled += len(deliveries)
         if stats.sent or stats.failed or stats.recovered:
             log.info("reminders: %s sent, %s failed, %s recovered, %s rate-limit waits", stats.sent,
@@ -208,30 +208,33 @@ class Dispatcher:
         except Exception:
             log.exception("the programme of %s could not be generated; its reminders wait", year)
 
-    def _deliver(self, delivery: Delivery, stats: DispatchStats, now: datetime | None) -> None:
+    def _deliver(self, delivery: Delivery, stats: DispatchStats) -> Callable | None:
+        """Sends one reminder; returns how to record the outcome (recorded per batch, in one transaction)."""
         sender = self.senders[delivery.platform]
+        reminder_id, worker = delivery.id, self.worker
         try:
             found = self._with_pace(sender, delivery, stats, sender.find) if delivery.retry else None
             if found is not None:
                 stats.recovered += 1
             elif delivery.stale:
-                self._record(lambda s, t: mark_skipped(s, delivery.id, self.worker, delivery.stale or "", t), now)
                 stats.skipped += 1
-                return
+                return lambda s, t: mark_skipped(s, reminder_id, worker, delivery.stale or "", t)
             else:
                 found = self._with_pace(sender, delivery, stats, sender.send)
                 stats.sent += 1
         except Exception as error:
             log.warning("reminder %s not sent on %s", delivery.id, delivery.platform, exc_info=True)
-            self._record(lambda s, t: mark_failed(s, delivery.id, self.worker, repr(error), t), now)
             stats.failed += 1
-            return
+            return lambda s, t: mark_failed(s, reminder_id, worker, repr(error), t)
         channel, message_id = found
-        self._record(lambda s, t: mark_sent(s, delivery.id, self.worker, channel, message_id, t), now)
+        return lambda s, t: mark_sent(s, reminder_id, worker, channel, message_id, t)
 
-    def _record(self, action: Callable, now: datetime | None) -> None:
+    def _record(self, outcomes: list[Callable], now: datetime | None) -> None:
+        """A crash before this commit loses nothing: those rows come back and are found on the platform."""
         with self.service.db.transaction() as session:
-            action(session, now or self.service.clock())
+            moment = now or self.service.clock()
+            for outcome in outcomes:
+                outcome(session, moment)
 
     def _with_pace(self, sender: Sender, delivery: Delivery, stats: DispatchStats,
                    call: Callable[[Delivery], tuple[str, str] | None]) -> tuple[str, str] | None:

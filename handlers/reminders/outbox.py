@@ -88,8 +88,11 @@ def claim(session: Session, programme: Programme, channels: dict[str, str | None
             and_(Reminder.state == SENDING, Reminder.lease_until < now)))
         .order_by(Reminder.not_before, Reminder.id).limit(limit).with_for_update(skip_locked=True)).all()
     deliveries: list[Delivery] = []
+    member_ids = [row.member_id for row in rows if row.member_id is not None]
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))} if member_ids else {}
+    cache: dict[tuple, object] = {}  # a fan-out shares its subject and, per zone and language, its text
     for row in rows:
-        delivery = _prepare(session, programme, channels, row, now)
+        delivery = _prepare(session, programme, channels, row, now, members, cache)
         if delivery is None:
             continue
         row.state, row.claimed_by, row.lease_until = SENDING, worker, now + lease
@@ -106,10 +109,17 @@ def _skip(row: Reminder, now: datetime, why: str) -> None:
     row.state, row.note, row.updated_at = ReminderState.SKIPPED.value, why, now
 
 
+def _cached(cache: dict[tuple, object], key: tuple, make):
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def _prepare(session: Session, programme: Programme, channels: dict[str, str | None], row: Reminder,
-             now: datetime) -> Delivery | None:
+             now: datetime, members: dict[int, Member], cache: dict[tuple, object]) -> Delivery | None:
     retry = row.attempts > 0
-    moment = messages.subject_moment(session, row.subject, row.subject_id)
+    moment = _cached(cache, (row.subject, row.subject_id),
+                     lambda: messages.subject_moment(session, row.subject, row.subject_id))
     lateness = now - row.not_before
     why = None
     if moment is None:
@@ -121,10 +131,11 @@ def _prepare(session: Session, programme: Programme, channels: dict[str, str | N
     if why and not retry:
         _skip(row, now, why)
         return None
-    member = session.get(Member, row.member_id) if row.member_id is not None else None
+    member = members.get(row.member_id) if row.member_id is not None else None
     row.late = row.late or lateness > LATE_AFTER
-    text = "" if why else messages.text(session, programme, row.subject, row.subject_id, row.kind, member,
-                                        row.late)
+    reader = (member.tz, member.lang) if member else None
+    text = "" if why else _cached(cache, (row.subject, row.subject_id, row.kind, reader, row.late), lambda: messages.text(
+        session, programme, row.subject, row.subject_id, row.kind, member, row.late))
     channel = None
     if member is None:
         channel = _group_channel(session, row) or channels.get(row.platform or "")

@@ -25,6 +25,7 @@ class Call:
     method: str
     params: dict
     headers: dict
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -149,6 +150,8 @@ class FakeSlackAPI:
 
     def api_chat_postMessage(self, params: dict) -> dict:
         channel = params["channel"]
+        if channel.startswith(("U", "W")):  # a user id: the app's direct conversation with them
+            channel = "D" + channel
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
         ts = self._new_ts()
