@@ -225,7 +225,8 @@ class Dispatcher:
         except Exception as error:
             log.warning("reminder %s not sent on %s", delivery.id, delivery.platform, exc_info=True)
             stats.failed += 1
-            return lambda s, t: mark_failed(s, reminder_id, worker, repr(error), t)
+            reason = repr(error)
+            return lambda s, t: mark_failed(s, reminder_id, worker, reason, t)
         channel, message_id = found
         return lambda s, t: mark_sent(s, reminder_id, worker, channel, message_id, t)
 

@@ -8,8 +8,8 @@ cannot share a persistent store between processes, and reminders must survive re
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
