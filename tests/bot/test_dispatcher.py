@@ -92,3 +92,21 @@ def test_a_message_sent_just_before_a_crash_is_recorded_not_sent_again(database_
         assert (stats.sent, stats.recovered) == (2, 1)
         _each_once(api, 3)
     db.dispose()
+
+
+def test_on_mattermost_a_post_made_before_a_crash_is_found_by_its_props(database_url: str) -> None:
+    from bot.dispatcher import MattermostSender
+    from tests.support.mattermost import running_mattermost_bot
+
+    with running_mattermost_bot(database_url) as bot:
+        seed_fanout(database_url, 3, platform="mattermost")
+        service, deliverer = bot.service, bot.mm.deliverer
+        now = datetime.now(UTC)
+        channels = {"mattermost": deliverer.club_channel}
+        with service.db.transaction() as session:
+            leased = claim(session, service.settings.programme, channels, now, "dead", lease=timedelta(seconds=-1))
+        MattermostSender(deliverer.platform, deliverer.club_channel).send(leased[0])
+        stats = Dispatcher.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
+        assert (stats.sent, stats.recovered) == (2, 1)
+        keys = Counter(post.props.get("club_reminder") for post in bot.api.posts.values())
+        assert sorted(count for key, count in keys.items() if key) == [1, 1, 1]
