@@ -1,4 +1,5 @@
-"""APScheduler 3 is only the clock: what is due lives in the database, and `Service.tick` finds it.
+"""APScheduler 3 is only the clock: what is due lives in the database, and `Service.tick` finds it;
+reminders wait in the outbox, and the dispatcher (bot/dispatcher.py) sends them once, at each tick.
 
 Its job store is in memory on purpose (one interval job, recreated at start): APScheduler 3
 cannot share a persistent store between processes, and reminders must survive restarts anyway.
@@ -8,26 +9,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.delivery import Deliverer
+from bot.dispatcher import Dispatcher
 from handlers import Service
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 30
 
 
-def run_tick(service: Service, deliverers: Sequence[Deliverer]) -> int:
-    """One pass of due work, delivered on each platform it concerns; returns how many replies went out."""
+def run_tick(service: Service, deliverers: Sequence[Deliverer], dispatcher: Dispatcher | None = None) -> int:
+    """One pass of due work, delivered on each platform it concerns, then the reminders due;
+    returns how many replies of the scheduled jobs went out (the dispatcher logs its own counts)."""
     sent = 0
     for platform, reply in service.tick():
         for deliverer in deliverers:
             if platform is None or deliverer.platform.name == platform:
                 deliverer.deliver([reply])
                 sent += 1
+    if dispatcher is not None:
+        try:
+            dispatcher.run()
+        except Exception:
+            log.exception("reminders dispatch failed; the next tick takes over")
     return sent
 
 
@@ -38,7 +47,8 @@ def start_scheduler(service: Service, deliverers: Sequence[Deliverer]) -> Backgr
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": TICK_SECONDS},
         timezone="UTC",
     )
-    scheduler.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[service, list(deliverers)],
-                      id="tick", replace_existing=True)
+    dispatcher = Dispatcher.for_deliverers(service, deliverers)
+    scheduler.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[service, list(deliverers), dispatcher],
+                      id="tick", replace_existing=True, next_run_time=datetime.now(UTC))
     scheduler.start()
     return scheduler

@@ -10,6 +10,7 @@ from handlers import (  # noqa: F401  (registration side effects)
     members,
     polls,
     proposals,
+    reminders,
 )
 from handlers.core import (
     ActionEvent,

@@ -12,6 +12,8 @@ transaction and gathers their replies. Topics in use:
 - "registration.changed": event_id, member_id, registered — someone (un)registered for an event.
 - "poll.requested": question, options, kind, closes_at — open a members' poll in the Club channel.
 - "poll.changed": poll_id, closes_at (UTC or None), closed — a poll was opened, rescheduled or closed.
+- "call.changed": call_id, closes_at (UTC), open — the call for contributions opened, got a new
+  deadline, or was closed.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ ROUTES = [  # (method, path pattern, route name used by tests)
     ("GET", r"/posts/([a-z0-9]+)/reactions", "GET /posts/{id}/reactions"),
     ("DELETE", r"/users/([a-z0-9]+)/posts/([a-z0-9]+)/reactions/([\w+\-]+)", "DELETE /reactions"),
     ("POST", r"/channels/direct", "POST /channels/direct"),
+    ("GET", r"/channels/([a-z0-9]+)/posts", "GET /channels/{id}/posts"),
     ("POST", r"/actions/dialogs/open", "POST /actions/dialogs/open"),
     ("GET", r"/teams/name/([\w\-]+)", "GET /teams/name/{name}"),
     ("GET", r"/commands", "GET /commands"),
@@ -304,6 +305,12 @@ class FakeMattermostAPI:
             return app_error(400, "api.context.invalid_body_param.app_error", "Invalid user ids.")
         return JSONResponse({"id": new_id("dm", *sorted(body)), "type": "D", "name": "__".join(sorted(body))},
                             status_code=201)
+
+    def api_get_channels_id_posts(self, body: object, channel_id: str) -> Response:
+        """A PostList of the channel (the reminders' dispatcher looks for its key in the props)."""
+        posts = [post for post in self.posts.values() if post.channel_id == channel_id and not post.ephemeral_for]
+        return JSONResponse({"order": [post.id for post in reversed(posts)],
+                             "posts": {post.id: self._post_json(post) for post in posts}})
 
     def api_post_actions_dialogs_open(self, body: dict, *args: str) -> Response:
         dialog = body.get("dialog") or {}

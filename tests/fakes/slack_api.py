@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class Call:
     method: str
     params: dict
     headers: dict
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -33,6 +35,7 @@ class FakeMessage:
     text: str
     blocks: list = field(default_factory=list)
     reactions: dict[str, list[str]] = field(default_factory=dict)
+    metadata: dict | None = None
 
 
 class FakeSlackAPI:
@@ -42,6 +45,8 @@ class FakeSlackAPI:
         self.users: dict[str, dict] = {}
         self.errors: dict[str, list[str]] = {}  # method -> queue of error codes to answer with
         self.rate_limits: dict[str, list[int]] = {}  # method -> queue of Retry-After values (429)
+        self.per_second: dict[str, int] = {}  # method -> calls allowed per second (rate-limit mode)
+        self._windows: dict[str, tuple[int, int]] = {}  # method -> (second, calls in it)
         self.lock = threading.Lock()
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -68,6 +73,29 @@ class FakeSlackAPI:
 
     def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
         self.rate_limits.setdefault(method, []).append(retry_after)
+
+    def limit_rate(self, method: str, per_second: int) -> None:
+        """Rate-limit mode: beyond `per_second` calls in one second, 429 with Retry-After (whole seconds)."""
+        self.per_second[method] = per_second
+
+    def _over_limit(self, method: str) -> int | None:
+        limit = self.per_second.get(method)
+        if limit is None:
+            return None
+        now = time.monotonic()
+        second, count = self._windows.get(method, (int(now), 0))
+        if second != int(now):
+            second, count = int(now), 0
+        if count >= limit:
+            return max(1, math.ceil(second + 1 - now))
+        self._windows[method] = (second, count + 1)
+        return None
+
+    def keys_posted(self) -> list[str]:
+        """The reminder keys carried by every message posted (a key twice is a duplicate someone saw)."""
+        with self.lock:
+            return [m.metadata["event_payload"]["key"] for m in self.messages.values()
+                    if m.metadata and m.metadata.get("event_type") == "club_reminder"]
 
     def calls_to(self, method: str) -> list[Call]:
         with self.lock:
@@ -103,6 +131,9 @@ class FakeSlackAPI:
             if self.rate_limits.get(method):
                 retry_after = self.rate_limits[method].pop(0)
                 return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
+            retry_after = self._over_limit(method)
+            if retry_after is not None:
+                return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
             if self.errors.get(method):
                 return 200, {}, {"ok": False, "error": self.errors[method].pop(0)}
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -119,13 +150,18 @@ class FakeSlackAPI:
 
     def api_chat_postMessage(self, params: dict) -> dict:
         channel = params["channel"]
+        if channel.startswith(("U", "W")):  # a user id: the app's direct conversation with them
+            channel = "D" + channel
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
         ts = self._new_ts()
         blocks = params.get("blocks") or []
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
-        self.messages[(channel, ts)] = FakeMessage(channel, ts, params.get("text", ""), blocks)
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        self.messages[(channel, ts)] = FakeMessage(channel, ts, params.get("text", ""), blocks, metadata=metadata)
         return {"channel": channel, "ts": ts,
                 "message": {"type": "message", "text": params.get("text", ""), "user": BOT_USER,
                             "bot_id": BOT_ID, "ts": ts}}
@@ -143,6 +179,15 @@ class FakeSlackAPI:
 
     def api_conversations_open(self, params: dict) -> dict:
         return {"channel": {"id": "D" + params["users"].split(",")[0]}}
+
+    def api_conversations_history(self, params: dict) -> dict:
+        """Newest first; metadata only with include_all_metadata, as Slack does."""
+        found = sorted((m for m in self.messages.values() if m.channel == params["channel"]),
+                       key=lambda m: m.ts, reverse=True)[:int(params.get("limit", 100))]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        return {"messages": [{"type": "message", "text": m.text, "ts": m.ts, "user": BOT_USER, "bot_id": BOT_ID,
+                              **({"metadata": m.metadata} if with_metadata and m.metadata else {})}
+                             for m in found], "has_more": False}
 
     def api_reactions_add(self, params: dict) -> dict:
         message = self.messages.get((params["channel"], params["timestamp"]))
