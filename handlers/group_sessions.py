@@ -59,6 +59,16 @@ def plan_sessions(ctx: Context, group_id: int) -> list[Reply]:
     return replies
 
 
+def superseded(session: Session, event: Event) -> bool:
+    """The programme's generic group slot, once working groups have their own sessions at it: reminders
+    and announcements then go to each group's session instead."""
+    if event.kind != "groupe" or event.group_id is not None or event.series is None:
+        return False
+    return session.scalar(select(Event.id).where(
+        Event.club_id == event.club_id, Event.occurrence == event.occurrence, Event.group_id.is_not(None),
+        Event.series.startswith(f"{event.series}#g", autoescape=True)).limit(1)) is not None
+
+
 def sessions_of(session: Session, group: Group, now: datetime) -> list[GroupSession]:
     events = session.scalars(select(Event).where(Event.group_id == group.id,
                                                  Event.status != EventStatus.CANCELLED.value))

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.calendar import times_in_zones
+from handlers.group_sessions import superseded
 from handlers.i18n import N_, format_datetime, translate
 from handlers.programme import Programme
 from handlers.text import user_text
@@ -32,10 +33,11 @@ def zones_for(programme: Programme, tz: str | None) -> list[str]:
 
 
 def subject_moment(session: Session, subject: str, subject_id: int) -> datetime | None:
-    """When the subject happens (event start, poll or call closing); None if it is gone or cancelled."""
+    """When the subject happens (event start, poll or call closing); None if it is gone or cancelled, or a
+    generic group slot whose groups have their own sessions."""
     if subject == "event":
         event = session.get(Event, subject_id)
-        return None if event is None or event.cancelled else event.starts_at
+        return None if event is None or event.cancelled or superseded(session, event) else event.starts_at
     if subject == "poll":
         poll = session.get(Poll, subject_id)
         return None if poll is None or poll.closed_at is not None else poll.closes_at

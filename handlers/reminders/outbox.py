@@ -51,12 +51,11 @@ def _audience(session: Session, row: Reminder) -> list[Member]:
         return non_voters(session, row.subject_id)
     if row.recipient == GROUP:
         event = session.get(Event, row.subject_id)
-        if event is None:
+        if event is None or event.group_id is None:  # the generic slot: each group's session reminds its own
             return []
-        query = select(Member).join(GroupMembership, GroupMembership.member_id == Member.id)
-        if event.group_id is not None:
-            query = query.where(GroupMembership.group_id == event.group_id)
-        return list(session.scalars(query.where(Member.club_id == row.club_id).distinct()))
+        return list(session.scalars(select(Member).join(GroupMembership, GroupMembership.member_id == Member.id)
+                                    .where(GroupMembership.group_id == event.group_id,
+                                           Member.club_id == row.club_id).distinct()))
     return []
 
 

@@ -101,7 +101,9 @@ def test_a_years_programme_follows_the_charters_cadence(console: Console) -> Non
     channel = [line for line in sent if "#club |" in line]
     assert len(rex) == 6
     assert sum("Dans un mois" in line for line in channel) == 3  # the three rencontres
-    assert sum("Dans une semaine" in line for line in channel) == 3 + 4 + 6  # rencontres, group sessions, REX
+    # rencontres, each of the two groups' four sessions (instead of the programme's generic slot), REX
+    assert sum("Dans une semaine" in line for line in channel) == 3 + 2 * 4 + 6
+    assert not any("Dans une semaine : #" in line and "Groupes de travail thématiques à" in line for line in channel)
     assert sum("✉ lea : ⏰ Demain" in line for line in sent) == 6  # the REX she registered for
     assert sum("✉ lea : ⏰ Dans une heure" in line for line in sent) == 6
     assert sum("✉ nina : ⏰ Demain" in line for line in sent) == 4  # her group's sessions
