@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from handlers import calendar, registrations
 from handlers.context import Context
 from handlers.core import Anchor, Button, Reply, UserError, Visibility
-from handlers.i18n import N_, Translator, format_datetime
+from handlers.i18n import N_, Translator, format_datetime, translate
 from handlers.registrations import Guest
 from handlers.registry import on, on_action, profile_section, verb
 from handlers.text import fold, mentioned_ids, parse_number, strip_mentions, user_text
@@ -167,6 +167,12 @@ def _same_platform(ctx: Context, member: Member | None) -> bool:
     return member is not None and member.platform == ctx.platform
 
 
+def _dm(member: Member, msgid: str, **params: object) -> Reply:
+    """A private message to `member`, in their language."""
+    return Reply(translate(member.lang or "fr", msgid, **params), visibility=Visibility.DM,
+                 user=member.platform_user_id)
+
+
 def _promoted_notice(ctx: Context, event: Event, row: Registration) -> list[Reply]:
     """Told privately: the promoted member, or the member who invited the promoted guest."""
     target = row.member or row.invited_by
@@ -252,7 +258,7 @@ def _invite(ctx: Context, args: str) -> list[Reply]:
     outcome = registrations.register(ctx, event.id, guest=Guest(name, institution), invited_by=ctx.member)
     row = outcome.registration
     assert row is not None
-    who = _("{nom} ({institution})", nom=user_text(row.name), institution=user_text(row.institution))
+    who = f"{user_text(row.name)} ({user_text(row.institution)})"
     position = registrations.waitlist_position(ctx.session, row)
     if outcome.already:
         return [Reply(_("{invite} est déjà inscrit·e au REX #{n}.", invite=who, n=event.number))]
@@ -309,7 +315,7 @@ def _propose(ctx: Context, args: str) -> list[Reply]:
                         "`/club rex sujet urgent <texte>` pour un sujet d'actualité.", max=MAX_TOPIC)
     topic = RexTopic(club_id=ctx.club.id, text=text, urgent=urgent, author_id=ctx.member.id, created_at=ctx.now)
     _insert_numbered(ctx, topic)
-    shown = _("{urgent}{sujet}", urgent="⚡ " if urgent else "", sujet=user_text(text))
+    shown = ("⚡ " if urgent else "") + user_text(text)
     return [Reply(_("Sujet n° {n} proposé, merci. Les facilitateur·trices le programment sur un REX "
                     "(`/club rex programmer {n} <REX>`).", n=topic.number)),
             Reply(_("💡 Sujet proposé pour un retour d'expérience (n° {n}, par {auteur}) : {sujet}", n=topic.number,
@@ -369,11 +375,9 @@ def _program(ctx: Context, args: str) -> list[Reply]:
                announcement(ctx, event, update=True) if announced else _announce(ctx, event)]
     author = topic.author
     if author.id != ctx.member.id and _same_platform(ctx, author):
-        t = Translator(author.lang or "fr")
-        replies.append(Reply(t("Votre sujet « {sujet} » est programmé au REX #{n} du {quand} (votre heure).",
-                               sujet=user_text(topic.text), n=event.number,
-                               quand=format_datetime(event.starts_at, author.tz, t.lang)),
-                             visibility=Visibility.DM, user=author.platform_user_id))
+        replies.append(_dm(author, N_("Votre sujet « {sujet} » est programmé au REX #{n} du {quand} (votre heure)."),
+                           sujet=user_text(topic.text), n=event.number,
+                           quand=format_datetime(event.starts_at, author.tz, author.lang or "fr")))
     return replies
 
 
@@ -447,13 +451,9 @@ def _recording(ctx: Context, args: str) -> list[Reply]:
     ctx.session.flush()
     members = [r.member for r in registrations.registrants(ctx.session, event.id)
                if r.member is not None and r.member.role_enum.at_least(Role.MEMBRE)]
-    replies = []
-    for member in members:
-        if _same_platform(ctx, member):
-            t = Translator(member.lang or "fr")
-            replies.append(Reply(t("🎬 L'enregistrement du REX #{n} (réservé aux membres du Club, à ne pas diffuser) : "
-                                   "{url}", n=event.number, url=url), visibility=Visibility.DM,
-                                 user=member.platform_user_id))
+    replies = [_dm(member, N_("🎬 L'enregistrement du REX #{n} (réservé aux membres du Club, à ne pas diffuser) : "
+                              "{url}"), n=event.number, url=url)
+               for member in members if _same_platform(ctx, member)]
     return [Reply(_("Enregistrement du REX #{n} envoyé en privé à {nb} membre(s) inscrit·e(s). Les invité·es et les "
                     "participant·es non membres ne le reçoivent pas ; les membres le retrouvent avec "
                     "`/club rex enregistrements`.", n=event.number, nb=len(replies))),

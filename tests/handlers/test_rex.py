@@ -184,3 +184,10 @@ def test_topics_are_listed_urgent_first_and_user_text_cannot_ping(service: Servi
     assert listed.index("n° 2 ⚡") < listed.index("n° 1 Les tiers-lieux")
     club_post = next(m.text for m in console.platform.messages.values() if "💡" in m.text and "n° 2" in m.text)
     assert "@\u200bchannel" in club_post and "@channel" not in club_post
+
+
+def test_english_readers_get_english_and_the_announcement_speaks_the_clubs_language(service: Service) -> None:
+    console = Console(service, user="lea")
+    console.run_line("/club langue en")
+    assert "Noted: you are registered for REX #1" in console.run_line("/club rex inscrire 1")
+    assert "Upcoming experience-sharing sessions (REX)" in console.run_line("/club rex")
