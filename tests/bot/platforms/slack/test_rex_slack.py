@@ -77,17 +77,22 @@ def test_the_register_button_seats_then_waitlists_and_a_leaver_promotes(slack: S
     promoted = next(c for c in slack.api.wait_for("chat.postMessage", count=2) if c.params["channel"] == "D" + KEVIN)
     assert "Une place s'est libérée : vous êtes inscrit·e au REX #1 du jeudi 21 janvier 2027 à 17:00" in \
         promoted.params["text"] and VISIO in promoted.params["text"]
-    assert "1/1 places prises · 0 en liste d'attente" in slack.api.messages[(CLUB_CHANNEL, ts)].text
+    refreshed = slack.api.wait_for("chat.update", count=3)[2].params
+    assert refreshed["ts"] == ts and "1/1 places prises · 0 en liste d'attente" in refreshed["text"]
     for call in slack.api.calls_to("chat.postMessage") + slack.api.calls_to("chat.update"):
         assert call.params["channel"] != CLUB_CHANNEL or VISIO not in call.params["text"]
 
 
 def test_the_recording_reaches_registered_members_in_private_only(slack: SlackBot) -> None:
     slack.command("role <@U0KEVIN|kevin> participant", user=FACILITATOR)
+    slack.command("rex annoncer 1", user=FACILITATOR)
     slack.command("rex inscrire 1", user=LEA)
     slack.command("rex inscrire 1", user=KEVIN)
     slack.command("rex invite 1 Jeanne Martin, Mairie de Cayenne", user=LEA)
     answer = slack.command("rex enregistrement 1 https://video.exemple.fr/rex-1", user=FACILITATOR).json()["text"]
     assert "envoyé en privé à 1 membre(s)" in answer
-    sent = slack.api.wait_for("chat.postMessage")
+    # the announcement's update comes after the private messages: once it is there, all were sent
+    updates = slack.api.wait_for("chat.update", count=4)
+    assert "🎬 L'enregistrement est disponible pour les membres" in updates[-1].params["text"]
+    sent = slack.api.calls_to("chat.postMessage") + updates
     assert [c.params["channel"] for c in sent if "video.exemple.fr" in c.params["text"]] == ["D" + LEA]
