@@ -11,6 +11,7 @@ from handlers import (  # noqa: F401  (registration side effects)
     polls,
     proposals,
     reminders,
+    rex,
 )
 from handlers.core import (
     ActionEvent,
