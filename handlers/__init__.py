@@ -1,6 +1,9 @@
 """The Club's capabilities, platform-neutral. Importing this package registers every verb."""
 
 from handlers import calendar, decisions, dissemination, groups, help, members, polls, proposals  # noqa: F401  (registration side effects)
+
+# isort: split
+from handlers import agenda, cohort, presidency, roles, workshops  # noqa: F401  (sister formats)
 from handlers.core import (
     ActionEvent,
     Anchor,
