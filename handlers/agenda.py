@@ -29,8 +29,8 @@ def duration_label(minutes: int, lang: str) -> str:
     """75 -> "1 h 15", 45 -> "45 min"."""
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return translate(lang, "{m} min", m=rest)
-    return translate(lang, "{h} h {m:02d}", h=hours, m=rest) if rest else translate(lang, "{h} h", h=hours)
+        return translate(lang, N_("{m} min"), m=rest)
+    return translate(lang, N_("{h} h {m:02d}"), h=hours, m=rest) if rest else translate(lang, N_("{h} h"), h=hours)
 
 
 def _items(session: Session, event_id: int) -> list[AgendaItem]:
@@ -46,18 +46,18 @@ def agenda_text(session: Session, event_id: int, lang: str) -> str | None:
     if event is None or not items:
         return None
     agenda = session.get(Agenda, event_id)
-    head = translate(lang, "**Ordre du jour — #{n} {titre}**", n=event.number, titre=user_text(event.title))
+    head = translate(lang, N_("**Ordre du jour — #{n} {titre}**"), n=event.number, titre=user_text(event.title))
     if agenda is not None and agenda.locked:
-        head += " " + translate(lang, "(arrêté)")
+        head += " " + translate(lang, N_("(arrêté)"))
     lines = [head]
     for rank, item in enumerate(items, 1):
-        box = duration_label(item.minutes, lang) if item.minutes else translate(lang, "durée à fixer")
+        box = duration_label(item.minutes, lang) if item.minutes else translate(lang, N_("durée à fixer"))
         lines.append(f"{rank}. {user_text(item.text)} — {box}")
     total = sum(item.minutes or 0 for item in items)
-    lines.append(translate(lang, "Total : {total} sur {duree}", total=duration_label(total, lang),
+    lines.append(translate(lang, N_("Total : {total} sur {duree}"), total=duration_label(total, lang),
                            duree=duration_label(event.duration_minutes, lang)))
     if total > event.duration_minutes:
-        lines[-1] += " — " + translate(lang, "⚠ dépasse de {ecart}",
+        lines[-1] += " — " + translate(lang, N_("⚠ dépasse de {ecart}"),
                                        ecart=duration_label(total - event.duration_minutes, lang))
     return "\n".join(lines)
 

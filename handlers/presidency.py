@@ -66,7 +66,7 @@ def rotate(session: Session, club_id: int, now: datetime, reason: str, by_member
 
 
 def announcement(term: PresidencyTerm, lang: str) -> str:
-    return translate(lang, "🔄 **Présidence tournante** : la présidence passe à **{titulaire}** ({n}e présidence).",
+    return translate(lang, N_("🔄 **Présidence tournante** : la présidence passe à **{titulaire}** ({n}e présidence)."),
                      titulaire=user_text(term.holder), n=term.number)
 
 
@@ -96,8 +96,9 @@ def _history(ctx: Context) -> list[str]:
                                 .order_by(PresidencyTerm.number)).all()
     lines = []
     for term in terms:
-        since = _(" depuis {date}", date=format_datetime(term.since, ctx.settings.programme.collective.presidency.zone,
-                                                          ctx.lang, "MMMM y")) if term.since else ""
+        fmt = "y" if term.reason == HISTORY else "d MMMM y"
+        zone = ctx.settings.programme.collective.presidency.zone
+        since = _(" depuis {date}", date=format_datetime(term.since, zone, ctx.lang, fmt)) if term.since else ""
         lines.append(_("{n}. {titulaire}{depuis}", n=term.number, titulaire=user_text(term.holder), depuis=since))
     return lines
 
