@@ -13,6 +13,7 @@ from handlers import registry
 from handlers.calendar import event_by_number
 from handlers.context import Context
 from handlers.core import Reply, UserError
+from handlers.formats_schema import parse_minutes
 from handlers.i18n import N_, translate
 from handlers.registry import verb
 from handlers.roles import is_organiser
@@ -184,8 +185,6 @@ def _duration(ctx: Context, event: Event, agenda: Agenda, rest: str) -> str:
     words = rest.split(maxsplit=1)
     minutes = None
     if len(words) == 2:
-        from handlers.formats_schema import parse_minutes
-
         try:
             minutes = parse_minutes(words[1].strip(), 1) if not words[1].strip().isdigit() else int(words[1])
         except ValueError:
