@@ -25,7 +25,7 @@ def club_settings() -> ClubSettings:
 def test_the_year_has_its_phases_sessions_follow_ups_and_committees(service: Service) -> None:
     console = console_at(service, "15 janvier 2018 10h")
     shown = console.run_line("/club calendrier 2018")
-    assert "▸ Réalisation du test (mai 2018 → novembre 2018, en ligne)" in shown
+    assert "▸ Réalisation du test (mai 2018 → novembre 2018, Paris et territoires pilotes)" in shown
     assert "#2 jeu. 3 mai 10:00–16:00 — Session collective S1 · Paris" in shown
     assert "Session collective S4" in shown
     assert "Suivi individuel — Territoire pilote 12" in shown
