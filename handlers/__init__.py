@@ -13,6 +13,9 @@ from handlers import (  # noqa: F401  (registration side effects)
     reminders,
     rex,
 )
+
+# isort: split
+from handlers import agenda, cohort, presidency, roles, workshops  # noqa: F401  (sister formats)
 from handlers.core import (
     ActionEvent,
     Anchor,

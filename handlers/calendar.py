@@ -149,13 +149,16 @@ def year_text(ctx: Context, year: int, events: list[Event]) -> str:
     for event in events:
         by_month.setdefault(event.starts_at.astimezone(ZoneInfo(tz)).month, []).append(event)
     for month in range(1, 13):
-        starting = [p for p in programme.phases if p.months[0] == month]
+        starting = [p for p in programme.phases if p.starts_in(year, month)]
         if not starting and month not in by_month:
             continue
         lines.append(f"**{_(MONTHS[month - 1])}**")
         for phase in starting:
             span = _(MONTHS[phase.months[0] - 1]).lower()
-            if len(phase.months) > 1:
+            if phase.start and phase.end:
+                span = f"{_(MONTHS[phase.start.month - 1]).lower()} {phase.start.year} → " \
+                       f"{_(MONTHS[phase.end.month - 1]).lower()} {phase.end.year}"
+            elif len(phase.months) > 1:
                 span += " → " + _(MONTHS[phase.months[-1] - 1]).lower()
             lines.append(_("▸ {phase} ({periode}, {lieu})", phase=phase.name, periode=span, lieu=phase.place))
         lines.extend(event_line(ctx, event, tz) for event in by_month.get(month, []))

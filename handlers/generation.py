@@ -89,12 +89,14 @@ def holiday_conflicts(start: datetime, end: datetime, territories: list[Covered]
     return found
 
 
-def _occurrences(series: Series, year: int) -> list[tuple[str, date]]:
-    """(occurrence key, first day to look from) for one year of a series."""
+def _occurrences(series: Series, year: int) -> list[tuple[str, date, int]]:
+    """(occurrence key, first day to look from, rank in the series from 1) for one year of a series."""
+    if series.year is not None and series.year != year:
+        return []
     if series.cadence == "dates":
-        return [(d.isoformat(), d) for d in series.dates if d.year == year]
-    return [(f"{year}-{month:02d}", date(year, month, 1) + timedelta(weeks=series.week - 1))
-            for month in series.months]
+        return [(d.isoformat(), d, i) for i, d in enumerate(series.dates, 1) if d.year == year]
+    return [(f"{year}-{month:02d}", date(year, month, 1) + timedelta(weeks=series.week - 1), i)
+            for i, month in enumerate(series.months, 1)]
 
 
 def _slot(series: Series, day: date) -> datetime:
@@ -108,13 +110,22 @@ def fits(series: Series, start: datetime, territories: list[Covered]) -> bool:
     return local_day.weekday() in series.weekdays and not holiday_conflicts(start, end, territories)
 
 
+def _fitting_days(series: Series, first: date, territories: list[Covered]) -> list[date]:
+    """The days from `first` on (within SEARCH_DAYS) where the series may meet."""
+    days = [first + timedelta(days=i) for i in range(SEARCH_DAYS)]
+    return [d for d in days if fits(series, _slot(series, d), territories)]
+
+
 def plan_year(programme: Programme, year: int) -> list[Planned]:
     """Every event of `year`, in time order: each series on its first fitting day of its nominal week."""
     territories = covered(programme)
     planned: list[Planned] = []
     for series in programme.series:
-        for occurrence, first in _occurrences(series, year):
-            days = [first] if series.cadence == "dates" else [first + timedelta(days=i) for i in range(SEARCH_DAYS)]
+        for occurrence, first, rank in _occurrences(series, year):
+            if series.per_territory:
+                planned.extend(_per_territory(programme, series, occurrence, first, territories))
+                continue
+            days = [first] if series.cadence == "dates" else _fitting_days(series, first, territories)
             start = next((_slot(series, d) for d in days if fits(series, _slot(series, d), territories)), None)
             if start is None:
                 if series.cadence == "dates":  # an explicit date is kept, and the conflict logged
@@ -122,9 +133,27 @@ def plan_year(programme: Programme, year: int) -> list[Planned]:
                 log.warning("series %s: no fitting day for %s (weekdays or holidays)", series.key, occurrence)
                 if start is None:
                     continue
-            planned.append(Planned(series.key, occurrence, series.kind, series.title, start, series.duration,
-                                   series.place, series.audience, series.visio))
+            planned.append(Planned(series.key, occurrence, series.kind, series.title_of(rank), start,
+                                   series.duration, series.place, series.audience, series.visio))
     return sorted(planned, key=lambda p: (p.starts_at, p.series))
+
+
+def _per_territory(programme: Programme, series: Series, occurrence: str, first: date,
+                   territories: list[Covered]) -> list[Planned]:
+    """One session per territory of the cohort, back to back, `per_day` a day on the fitting days from `first`."""
+    assert programme.cohort is not None  # the programme's validation guarantees it
+    names = programme.cohort.territories
+    days = _fitting_days(series, first, territories)
+    out: list[Planned] = []
+    for i, name in enumerate(names):
+        day_index, turn = divmod(i, series.per_day)
+        if day_index >= len(days):
+            log.warning("series %s: no day left for %s in %s", series.key, name, occurrence)
+            break
+        start = _slot(series, days[day_index]) + timedelta(minutes=turn * series.duration)
+        out.append(Planned(series.key, f"{occurrence}/{i + 1:02d}", series.kind, f"{series.title} — {name}"[:200],
+                           start, series.duration, series.place, series.audience, series.visio))
+    return out
 
 
 def next_number(session: Session, club_id: int) -> int:

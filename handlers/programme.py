@@ -8,7 +8,6 @@ audience. Mistakes are reported with the file, the key and, for TOML syntax, the
 
 from __future__ import annotations
 
-import re
 import tomllib
 from datetime import date, time
 from pathlib import Path
@@ -16,18 +15,28 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from handlers.formats_schema import (
+    AgendaEntry,
+    Cohort,
+    Collective,
+    RoleDef,
+    Seminar,
+    Slot,
+    minutes_of,
+    parse_hour,
+    parse_minutes,
+)
 from handlers.territories import resolve_zone
 from handlers.text import fold
 
 DEFAULT_PROGRAMME = Path(__file__).resolve().parent.parent / "config" / "club-des-territoires.toml"
 
 KINDS = ("rencontre", "groupe", "rex", "seminaire", "comite", "session")
-CADENCES = ("unique", "mensuel", "bimestriel", "dates")
+CADENCES = ("unique", "mensuel", "bimestriel", "dates", "mois")  # "mois": the listed months, any gaps
 AUDIENCES = ("public", "membres", "groupe")
 ONLINE = "en ligne"
 _WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
              "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_DURATION = re.compile(r"^(?:(\d{1,2})\s*h)?\s*(?:(\d{1,3})\s*(?:min|mn)?)?$")
 
 
 class ProgrammeError(Exception):
@@ -65,7 +74,9 @@ class Phase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
-    months: list[int] = Field(min_length=1)
+    months: list[int] = []
+    start: date | None = None  # a phase with dates (a programme over two years) instead of months
+    end: date | None = None
     place: str = ONLINE
     summary: str = ""
 
@@ -76,6 +87,26 @@ class Phase(BaseModel):
         if bad:
             raise ValueError(f"mois hors de 1..12 : {bad}")
         return sorted(set(values))
+
+    @model_validator(mode="after")
+    def _months_or_dates(self) -> Phase:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("une phase datée a un début et une fin : `start = 2018-05-01`, `end = 2018-11-30`")
+        if self.start and self.end:
+            if self.end < self.start:
+                raise ValueError(f"la fin ({self.end}) précède le début ({self.start})")
+            if not self.months:
+                self.months = sorted({(self.start.month + i - 1) % 12 + 1 for i in range(
+                    (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1)})
+        if not self.months:
+            raise ValueError("donnez les mois (`months = [3, 4]`) ou les dates (`start`, `end`) de la phase")
+        return self
+
+    def starts_in(self, year: int, month: int) -> bool:
+        """Whether the calendar of `year` shows the phase opening in `month`."""
+        if self.start:
+            return (self.start.year, self.start.month) == (year, month)
+        return self.months[0] == month
 
 
 class Series(BaseModel):
@@ -97,6 +128,18 @@ class Series(BaseModel):
     place: str = ONLINE
     audience: str = "membres"
     visio: str | None = None  # the members' video link, never in a public feed
+    year: int | None = Field(default=None, ge=2000, le=2100)  # a series of one year only
+    slots: list[Slot] = []  # the timed slots of a one-day programme
+    agenda: list[AgendaEntry] = []  # items proposed for each meeting's ordre du jour
+    per_territory: bool = False  # one session per territory of the cohort, `per_day` a day, back to back
+    per_day: int = Field(default=4, ge=1, le=24)
+
+    @field_validator("agenda", mode="before")
+    @classmethod
+    def _agenda_texts(cls, values: Any) -> Any:
+        if isinstance(values, list):
+            return [{"title": v} if isinstance(v, str) else v for v in values]
+        return values
 
     @field_validator("kind", "cadence", "audience", mode="before")
     @classmethod
@@ -127,14 +170,7 @@ class Series(BaseModel):
     @field_validator("duration", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            match = _DURATION.match(value.strip().lower())
-            if not value.strip() or match is None:
-                raise ValueError(f"durée illisible {value!r} ; exemples : \"2h\", \"1h30\", \"90 min\"")
-            value = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
-        if isinstance(value, int) and not 15 <= value <= 12 * 60:
-            raise ValueError("durée entre 15 minutes et 12 heures")
-        return value
+        return parse_minutes(value)
 
     @field_validator("weekdays", mode="before")
     @classmethod
@@ -152,12 +188,7 @@ class Series(BaseModel):
     @field_validator("time", mode="before")
     @classmethod
     def _time(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            match = re.fullmatch(r"(\d{1,2})\s*[h:]\s*(\d{2})?", value.strip().lower())
-            if match is None or int(match.group(1)) > 23:
-                raise ValueError(f"heure illisible {value!r} ; exemple : \"14:00\"")
-            return time(int(match.group(1)), int(match.group(2) or 0))
-        return value
+        return parse_hour(value)
 
     @field_validator("zone")
     @classmethod
@@ -180,9 +211,13 @@ class Series(BaseModel):
         if self.cadence == "dates":
             if not self.dates:
                 raise ValueError("cadence \"dates\" : donnez la liste `dates = [2027-03-09, …]`")
+            self._slots_fit()
             return self
         if not self.months:
             raise ValueError(f"cadence \"{self.cadence}\" : donnez les mois, par exemple `months = [3, 5, 7, 9]`")
+        self._slots_fit()
+        if self.cadence == "mois":
+            return self
         gaps = {b - a for a, b in zip(self.months, self.months[1:], strict=False)}
         expected = {"mensuel": {1}, "bimestriel": {2}, "unique": set()}[self.cadence]
         if self.cadence == "unique" and len(self.months) != 1:
@@ -191,6 +226,24 @@ class Series(BaseModel):
             raise ValueError(f"cadence \"{self.cadence}\" : les mois {self.months} ne sont pas espacés de "
                              f"{next(iter(expected))} mois")
         return self
+
+    def _slots_fit(self) -> None:
+        """Slots lie within the event, in time order, without overlapping."""
+        start, end = minutes_of(self.time), minutes_of(self.time) + self.duration
+        previous = None
+        for slot in self.slots:
+            slot_end = minutes_of(slot.end) if slot.end else minutes_of(slot.start)
+            if minutes_of(slot.start) < start or slot_end > end:
+                raise ValueError(f"créneau « {slot.title} » ({slot.start:%H:%M}) hors de la journée "
+                                 f"({self.time:%H:%M}, {self.duration} min)")
+            if previous is not None and minutes_of(slot.start) < previous:
+                raise ValueError(f"créneau « {slot.title} » ({slot.start:%H:%M}) : les créneaux se chevauchent "
+                                 "ou ne sont pas dans l'ordre")
+            previous = slot_end
+
+    def title_of(self, index: int) -> str:
+        """The title of the `index`-th occurrence (from 1): "Session collective S{n}" -> "… S2"."""
+        return self.title.replace("{n}", str(index))
 
     @property
     def online(self) -> bool:
@@ -204,6 +257,10 @@ class Programme(BaseModel):
     club: ClubSection
     phases: list[Phase] = []
     series: list[Series] = []
+    roles: list[RoleDef] = []
+    collective: Collective | None = None
+    cohort: Cohort | None = None
+    seminar: Seminar | None = None
 
     @field_validator("series")
     @classmethod
@@ -213,6 +270,28 @@ class Programme(BaseModel):
         if twice:
             raise ValueError(f"clés de série en double : {', '.join(twice)}")
         return values
+
+    @model_validator(mode="after")
+    def _references(self) -> Programme:
+        if self.seminar:
+            day = self.series_by_key(self.seminar.series)
+            if day is None:
+                raise ValueError(f"seminar.series : aucune série de clé {self.seminar.series!r}")
+            held = {s.workshops for s in day.slots if s.workshops}
+            missing = [p for p in self.seminar.phases if p not in held]
+            if missing:
+                raise ValueError(f"seminar.workshops : aucun créneau de la série {day.key!r} pour la phase "
+                                 f"{missing[0]} (ajoutez `workshops = {missing[0]}` à un créneau)")
+        if any(s.per_territory for s in self.series) and self.cohort is None:
+            raise ValueError("une série `per_territory` demande une table [cohort] avec ses territoires")
+        keys = [r.key for r in self.roles]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"rôles en double : {', '.join(twice)}")
+        return self
+
+    def role(self, key: str) -> RoleDef | None:
+        return next((r for r in self.roles if r.key == key), None)
 
     @property
     def zones(self) -> list[str]:
