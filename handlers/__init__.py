@@ -1,6 +1,7 @@
 """The Club's capabilities, platform-neutral. Importing this package registers every verb."""
 
 from handlers import calendar, decisions, dissemination, groups, help, members, polls, proposals  # noqa: F401  (registration side effects)
+from handlers import home  # noqa: F401  (registration side effects)
 from handlers.core import (
     ActionEvent,
     Anchor,
