@@ -1,7 +1,16 @@
 """The Club's capabilities, platform-neutral. Importing this package registers every verb."""
 
-from handlers import calendar, decisions, dissemination, groups, help, members, polls, proposals  # noqa: F401  (registration side effects)
-from handlers import home  # noqa: F401  (registration side effects)
+from handlers import (  # noqa: F401  (registration side effects)
+    calendar,
+    decisions,
+    dissemination,
+    groups,
+    help,
+    home,  # noqa: F401  (registration side effects)
+    members,
+    polls,
+    proposals,
+)
 from handlers.core import (
     ActionEvent,
     Anchor,
