@@ -6,7 +6,7 @@ from handlers import (  # noqa: F401  (registration side effects)
     dissemination,
     groups,
     help,
-    home,  # noqa: F401  (registration side effects)
+    home,
     members,
     polls,
     proposals,
