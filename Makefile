@@ -16,8 +16,12 @@ run: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///demo.sqlite3} CLUB_ADMINS=$${CLUB_ADMINS:-console:vous,console:camille} \
 		$(VENV)/bin/club-bot console --demo
 
-## deps: PostgreSQL from Debian's packages, for the half of the suite that runs on it
+## deps: PostgreSQL from Debian's packages, for the half of the suite that runs on it, and chromium
+## (Debian's, driven by Playwright) for the public page's browser test
 deps:
+	@[ -x /usr/bin/chromium ] || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "chromium manque : sudo apt-get install chromium chromium-driver"; exit 1; fi; }
 	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 		else echo "PostgreSQL manque : sudo apt-get install postgresql (ou définissez TEST_POSTGRES_URL)"; exit 1; fi; }

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        setup_logging(settings.log_level, settings.log_json, quiet=args.command == "console")
+        setup_logging(settings.log_level, settings.json_logs, quiet=args.command == "console")
         return run(args, settings)
     except (SettingsError, ProgrammeError) as exc:
         print(f"club-bot : {exc}", file=sys.stderr)

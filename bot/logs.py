@@ -1,10 +1,12 @@
-"""Logging: readable lines by default, one JSON object per line with LOG_JSON=true."""
+"""Logging: readable lines by default, one JSON object per line with LOG_FORMAT=json (or LOG_JSON=true)."""
 
 from __future__ import annotations
 
 import json
 import logging
 from datetime import UTC, datetime
+
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -15,9 +17,11 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        entry.update({key: value for key, value in record.__dict__.items()
+                      if key not in _STANDARD and not key.startswith("_")})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return json.dumps(entry, ensure_ascii=False, default=str)
 
 
 def setup_logging(level: str = "INFO", as_json: bool = False, quiet: bool = False) -> None:

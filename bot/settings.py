@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,7 +49,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=0, le=65535)
     listener_threads: int = Field(default=16, ge=1, le=256)
     log_level: str = "INFO"
-    log_json: bool = False
+    log_json: bool = False  # the same as LOG_FORMAT=json
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod
@@ -72,6 +74,10 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("doit être une URL http(s)")
         return value if value.endswith("/") else value + "/"
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json or self.log_format == "json"
 
     @property
     def admins(self) -> frozenset[str]:

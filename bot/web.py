@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -15,8 +16,9 @@ from slack_bolt import App, BoltRequest
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from bot.delivery import Deliverer
 from bot.runtime import build_service
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from bot.platforms.mattermost.runtime import MattermostRuntime
 
 log = logging.getLogger(__name__)
+# The public page runs its own script and style only, and is never framed by another site.
+PUBLIC_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+                  "X-Content-Type-Options": "nosniff", "Cache-Control": "max-age=60"}
 
 
 @dataclass
@@ -117,7 +122,23 @@ def create_app(settings: Settings, service: Service | None = None,
         return Response(body, media_type="text/calendar; charset=utf-8",
                         headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "max-age=300"})
 
+    def _public_page(params: dict[str, str], ics_url: str) -> str:
+        from bot.public import render, visit_of
+
+        service = runtime.service
+        programme = service.settings.programme
+        with service.db.transaction() as session:
+            return render(session, service.club_id, programme, service.clock(), visit_of(params, programme),
+                          ics_url)
+
+    async def public_page(request: Request) -> Response:
+        base = settings.public_url.rstrip("/") if settings.public_url else str(request.base_url).rstrip("/")
+        page = await run_in_threadpool(_public_page, dict(request.query_params), f"{base}/calendar.ics")
+        return HTMLResponse(page, headers=PUBLIC_HEADERS)
+
     app = Starlette(routes=[
+        Route("/", public_page, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/mattermost/command", mattermost_command, methods=["POST", "GET"]),
         Route("/mattermost/action", mattermost_callback, methods=["POST"]),

@@ -7,6 +7,7 @@ from handlers import (  # noqa: F401  (registration side effects)
     group_sessions,
     groups,
     help,
+    home,
     members,
     polls,
     proposals,

@@ -47,6 +47,7 @@ class FakeSlackAPI:
         self.rate_limits: dict[str, list[int]] = {}  # method -> queue of Retry-After values (429)
         self.per_second: dict[str, int] = {}  # method -> calls allowed per second (rate-limit mode)
         self._windows: dict[str, tuple[int, int]] = {}  # method -> (second, calls in it)
+        self.home_views: dict[str, dict] = {}  # user id -> the App Home last published for them
         self.lock = threading.Lock()
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -218,7 +219,16 @@ class FakeSlackAPI:
         return {"view": {"id": "V" + self._new_ts().replace(".", ""), **_json(params.get("view"))}}
 
     def api_views_publish(self, params: dict) -> dict:
-        return {"view": {"id": "VHOME", **_json(params.get("view"))}}
+        view = _json(params.get("view"))
+        problems = block_kit_problems(view.get("blocks", []))
+        if view.get("type") != "home":
+            problems.insert(0, "view.type must be home")
+        if not params.get("user_id"):
+            problems.insert(0, "user_id is required")
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        self.home_views[params["user_id"]] = view
+        return {"view": {"id": "V" + params["user_id"], **view}}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         api = self
@@ -254,6 +264,66 @@ class FakeSlackAPI:
                 self._serve(params)
 
         return Handler
+
+
+BLOCK_TYPES = {"actions", "context", "divider", "header", "image", "input", "rich_text", "section", "video", "file"}
+TEXT_TYPES = {"plain_text", "mrkdwn"}
+
+
+def _text_problems(where: str, text: object, limit: int, plain_only: bool = False) -> list[str]:
+    if not isinstance(text, dict) or text.get("type") not in TEXT_TYPES or not isinstance(text.get("text"), str):
+        return [f"{where}: a text object is required"]
+    if plain_only and text["type"] != "plain_text":
+        return [f"{where}: must be plain_text"]
+    if not text["text"]:
+        return [f"{where}: text must not be empty"]
+    if len(text["text"]) > limit:
+        return [f"{where}: text longer than {limit} characters"]
+    return []
+
+
+def block_kit_problems(blocks: object) -> list[str]:
+    """What Slack would refuse in a list of blocks (types, limits of Block Kit's reference); [] when valid."""
+    if not isinstance(blocks, list):
+        return ["blocks must be a list"]
+    problems = [] if len(blocks) <= 100 else [f"{len(blocks)} blocks: at most 100"]
+    action_ids: set[str] = set()
+    for index, block in enumerate(blocks):
+        where = f"blocks[{index}]"
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind not in BLOCK_TYPES:
+            problems.append(f"{where}: unknown block type {kind!r}")
+            continue
+        if len(block.get("block_id", "")) > 255:
+            problems.append(f"{where}: block_id longer than 255")
+        if kind == "header":
+            problems += _text_problems(where, block.get("text"), 150, plain_only=True)
+        elif kind == "section":
+            if "text" not in block and "fields" not in block:
+                problems.append(f"{where}: a section needs text or fields")
+            if "text" in block:
+                problems += _text_problems(where, block["text"], 3000)
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 10:
+                problems.append(f"{where}: a context has 1 to 10 elements")
+            for element in elements:
+                problems += _text_problems(where, element, 2000)
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                problems.append(f"{where}: an actions block has 1 to 25 elements")
+            for element in elements:
+                if element.get("type") != "button":
+                    continue
+                problems += _text_problems(where, element.get("text"), 75, plain_only=True)
+                action_id = element.get("action_id", "")
+                if not action_id or len(action_id) > 255 or action_id in action_ids:
+                    problems.append(f"{where}: action_id missing, too long or repeated")
+                action_ids.add(action_id)
+                if len(element.get("value", "")) > 2000:
+                    problems.append(f"{where}: button value longer than 2000")
+    return problems
 
 
 def _json(value: object) -> dict:

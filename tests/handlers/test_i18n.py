@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
-from handlers.i18n import catalogue, lang_of, translate
+from handlers import Command, Profile, Reply, Service, Visibility, registry
+from handlers.i18n import LOCALES, catalogue, lang_of, translate
+from handlers.territories import TERRITORIES
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "N_": None, "UserError": None}
@@ -47,3 +52,106 @@ def test_language_follows_platform_locale() -> None:
     assert lang_of("en-US") == "en" and lang_of("fr-FR") == "fr" and lang_of("de-DE") == "fr"
     assert lang_of(None) == "fr"
     assert translate("en", "Langue enregistrée : {langue}.", langue="English") == "Language saved: English."
+
+
+# -- stricter checks ---------------------------------------------------------------------------------
+MARKERS = {"_": 0, "N_": 0, "UserError": 0, "translate": 1}
+
+
+def marked_calls() -> list[tuple[Path, int, ast.expr]]:
+    """Every call that marks a text for translation, with its msgid argument, even inside f-strings."""
+    found = []
+    for folder in ("handlers", "bot"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", None)
+                index = MARKERS.get(name or "")
+                if index is not None and len(node.args) > index:
+                    found.append((path, node.lineno, node.args[index]))
+    return found
+
+
+def test_texts_marked_inside_f_strings_are_extracted_too() -> None:
+    """Babel skips calls written inside f-strings; reading the syntax tree finds them all."""
+    literal = {arg.value for _p, _l, arg in marked_calls() if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
+    missing = sorted(literal - set(catalogue("en")))
+    assert not missing, f"texts without an English translation: {missing}"
+
+
+def test_no_msgid_is_built_at_run_time() -> None:
+    """An f-string or a concatenation as msgid can never match a catalogue entry."""
+    built = [f"{path.relative_to(ROOT)}:{line}" for path, line, arg in marked_calls()
+             if isinstance(arg, ast.JoinedStr | ast.BinOp)]
+    assert not built, f"msgids built at run time (use placeholders instead): {built}"
+
+
+def test_catalogues_agree_on_each_msgid() -> None:
+    """Each capability has its own .po file; one text translated two ways would be picked at random."""
+    seen: dict[str, tuple[str, str]] = {}
+    conflicts = []
+    for path in sorted((LOCALES / "en" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="en"):
+                if not message.id or not message.string:
+                    continue
+                if message.id in seen and seen[message.id][1] != message.string:
+                    conflicts.append((message.id, seen[message.id][0], path.name))
+                seen.setdefault(message.id, (path.name, message.string))
+    assert not conflicts, conflicts
+
+
+LANG = "en"
+FRENCH_WORDS = {"vous", "votre", "vos", "aucun", "aucune", "avec", "pour", "dans", "sont", "est", "les", "des",
+                "une", "pas", "sur", "chez", "déjà", "été", "être", "rien", "encore", "écrivez", "tapez", "réservé",
+                "commande", "commandes", "cette", "qui", "que", "nous", "mais", "le", "du", "aux", "jusqu"}
+_CODE = re.compile(r"\{\w*\}|`[^`]*`|https?://\S+|<@[^>]+>|“[^”]*”|«[^»]*»|\"[^\"]*\"")  # code, links, quoted input
+_WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']+")
+
+
+def french_words(text: str, allowed: str) -> set[str]:
+    """French words of the bot's own sentences: code, links, mentions and `allowed` data are left out."""
+    words = set(_WORD.findall(_CODE.sub(" ", text.lower()).replace("'", " ")))
+    return (words & FRENCH_WORDS) - set(_WORD.findall(allowed.lower().replace("'", " ")))
+
+
+def test_english_translations_are_english() -> None:
+    leaks = {msgid: text for msgid, text in catalogue("en").items() if french_words(text, "")}
+    assert not leaks, leaks
+
+
+def data_words(service: Service) -> str:
+    """What the Club's data says in French whatever the reader's language: names of places and programme."""
+    programme = service.settings.programme
+    parts = [programme.club.name, *(p.name + " " + p.summary + " " + p.place for p in programme.phases),
+             *(s.title + " " + s.place for s in programme.series)]
+    parts += [t.name + " " + " ".join(t.aliases) for t in TERRITORIES]
+    return " ".join(parts)
+
+
+def test_every_verb_answers_an_english_reader_in_english(service: Service) -> None:
+    """`aide <verb>` and every example of every verb, typed by a facilitator who reads English."""
+    allowed = data_words(service)
+    user = "camille"
+    seen_verbs = []
+
+    def run(text: str) -> list[Reply]:
+        mentions = {name: name for name in re.findall(r"@([\w.\-]+)", text)}
+        text = re.sub(r"@([\w.\-]+)", r"<@\1>", text)
+        return service.handle_command(Command(platform="console", user_id=user, user_name=user,
+                                              channel_id="club", text=text, received_at=service.clock(),
+                                              profile=lambda: Profile(display_name=user), mentions=mentions))
+
+    assert "Language saved" in run(f"langue {LANG}")[0].text
+    leaks = []
+    for entry in registry.ORDER:
+        seen_verbs.append(entry.name)
+        for line in (f"aide {entry.name}", *(e.removeprefix("/club ").strip() for e in entry.examples)):
+            for reply in run(line):
+                if reply.visibility in (Visibility.EPHEMERAL, Visibility.DM) and not reply.recount:
+                    found = french_words(reply.text, allowed + " " + line)
+                    if found:
+                        leaks.append((line, sorted(found), reply.text[:300]))
+    assert len(seen_verbs) == len(registry.ORDER) > 20
+    assert not leaks, "\n".join(map(str, leaks))

@@ -54,6 +54,19 @@ class SlackBot:
         })
         return self.post(body)
 
+    def event(self, event: dict, event_id: str | None = None) -> httpx.Response:
+        """A signed Events API delivery of `event` (app_home_opened, message…), shaped like Slack's."""
+        body = json.dumps({
+            "token": "deprecated", "team_id": "T01ND2P8N91", "api_app_id": "A0CLUB", "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:12].upper()}", "event_time": int(time.time()),
+            "event": {"event_ts": f"{time.time():.6f}", **event},
+            "authorizations": [{"team_id": "T01ND2P8N91", "user_id": "U0CLUBBOT", "is_bot": True}],
+        })
+        return self.post(body, content_type="application/json")
+
+    def home_opened(self, user: str) -> httpx.Response:
+        return self.event({"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"})
+
     def reaction(self, user: str, channel: str, ts: str, emoji: str, added: bool = True,
                  event_id: str | None = None, http: httpx.Client | None = None) -> httpx.Response:
         """A signed `reaction_added` / `reaction_removed` delivery, shaped like Slack's."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from handlers import Form, Reply
+from handlers import Button, Form, Reply
+from handlers.home import HomePage
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
@@ -45,18 +46,8 @@ def blocks(reply: Reply) -> list[dict]:
     out: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
                        for chunk in _chunks(mrkdwn(reply.text))]
     if reply.buttons:
-        elements = []
-        for index, button in enumerate(reply.buttons[:25]):
-            element = {
-                "type": "button",
-                "action_id": f"club:{button.action}:{index}",
-                "text": {"type": "plain_text", "text": button.label[:75], "emoji": True},
-                "value": button.value[:2000],
-            }
-            if button.style:
-                element["style"] = button.style
-            elements.append(element)
-        out.append({"type": "actions", "elements": elements})
+        out.append({"type": "actions",
+                    "elements": [_button(button, index) for index, button in enumerate(reply.buttons[:25])]})
     return out
 
 
@@ -109,3 +100,51 @@ def form_values(view: dict) -> dict[str, str]:
         else:
             values[block_id] = action.get("value") or ""
     return values
+
+
+MAX_BLOCKS = 100  # Block Kit's limit for a message, modal or home view
+HEADER_LIMIT = 150  # a header block's plain text
+CONTEXT_LIMIT = 2000  # a context block's text element
+
+
+def _button(button: Button, index: int) -> dict:
+    element = {
+        "type": "button",
+        "action_id": f"club:{button.action}:{index}",
+        "text": {"type": "plain_text", "text": button.label[:75], "emoji": True},
+        "value": button.value[:2000],
+    }
+    if button.style:
+        element["style"] = button.style
+    return element
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(text)[:CONTEXT_LIMIT]}]}
+
+
+def home_view(page: HomePage) -> dict:
+    """The neutral home as a Slack App Home view (`views.publish`): a header per section, one section
+    block per item with its buttons, at most 100 blocks (the rest is cut, with a word saying so)."""
+    out: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": page.title[:HEADER_LIMIT]}},
+                       _context(page.intro)]
+    counter = 0
+    for section in page.sections:
+        out.append({"type": "divider"})
+        out.append({"type": "header", "text": {"type": "plain_text", "text": section.title[:HEADER_LIMIT]}})
+        if not section.items and section.empty:
+            out.append(_context(section.empty))
+        for item in section.items:
+            out.extend({"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+                       for chunk in _chunks(mrkdwn(item.text)))
+            if item.buttons:
+                elements = []
+                for button in item.buttons[:25]:
+                    elements.append(_button(button, counter))
+                    counter += 1
+                out.append({"type": "actions", "elements": elements})
+        if section.footer:
+            out.append(_context(section.footer))
+    if len(out) > MAX_BLOCKS:
+        out = out[:MAX_BLOCKS - 1] + [_context("…")]
+    return {"type": "home", "blocks": out}

@@ -31,6 +31,7 @@ def club_button(ack: Ack, body: dict, action: dict, slack: SlackRuntime) -> None
     # A button may ask for more (an objection's reason): its form opens as a modal with the click's trigger.
     replies = open_forms(slack.service.handle_action(event), body.get("trigger_id"), channel, slack)
     slack.later(replies, channel, user_id)
+    slack.refresh_home(user_id)
 
 
 def form_submitted(ack: Ack, body: dict, view: dict, slack: SlackRuntime) -> None:
@@ -50,6 +51,7 @@ def form_submitted(ack: Ack, body: dict, view: dict, slack: SlackRuntime) -> Non
         return
     ack()
     slack.later(replies, channel, user_id)
+    slack.refresh_home(user_id)
 
 
 def acknowledge(ack: Ack, body: dict) -> None:

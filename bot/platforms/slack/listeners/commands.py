@@ -60,6 +60,7 @@ def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> None:
         response_type = "in_channel" if first.visibility == Visibility.CHANNEL else "ephemeral"
         ack(response_type=response_type, **render.message(first))
     slack.later(rest, command.channel_id, command.user_id)
+    slack.refresh_home(command.user_id)
 
 
 def other_command(ack: Ack, slack: SlackRuntime) -> None:

@@ -1,4 +1,4 @@
-"""Events API: reactions become votes; everything else is acknowledged, retries included, once."""
+"""Events API: reactions become votes; the App Home is published when opened; everything else is acknowledged, retries included, once."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ def reaction(body: dict, event: dict, slack: SlackRuntime, added: bool) -> None:
         added=added, received_at=slack.now(),
     )
     slack.later(slack.service.handle_reaction(neutral), item["channel"], event["user"])
+    slack.refresh_home(event["user"])
+
+
+def home_opened(event: dict, slack: SlackRuntime) -> None:
+    """The App Home tab opened: publish a fresh home, after the ack (the Events API wants it within 3 s)."""
+    if event.get("tab", "home") == "home" and event.get("user"):
+        slack.executor.submit(slack.publish_home, event["user"])
 
 
 def ignore(body: dict, event: dict) -> None:
@@ -41,5 +48,6 @@ def register(app: App, slack: SlackRuntime) -> None:
     app.middleware(rate_limited)
     app.event("reaction_added")(lambda body, event: reaction(body, event, slack, True))
     app.event("reaction_removed")(lambda body, event: reaction(body, event, slack, False))
-    for name in ("message", "app_mention", "app_home_opened", "member_joined_channel"):
+    app.event("app_home_opened")(lambda event: home_opened(event, slack))
+    for name in ("message", "app_mention", "member_joined_channel"):
         app.event(name)(ignore)

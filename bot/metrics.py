@@ -1,0 +1,108 @@
+"""Prometheus series of club-bot, served at `GET /metrics`.
+
+Commands are counted by verb and outcome (ok, user_error, error, unknown); every event a platform hands
+to the Service is timed by kind. Reminders and the outbox are fed by the reminders dispatcher through
+`record_reminders` and `set_outbox_depth_source`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from functools import wraps
+
+from prometheus_client import Counter, Gauge, Histogram
+
+from handlers import registry
+from handlers.core import UserError
+
+log = logging.getLogger(__name__)
+
+COMMANDS = Counter("clubbot_commands", "Commands run, by verb and outcome.", ["verb", "outcome"])
+LATENCY = Histogram("clubbot_handler_seconds", "Time to handle one event (command, action, form, reaction).",
+                    ["kind"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+REACTIONS = Counter("clubbot_reactions_processed", "Reaction events handled (votes and ignored ones alike).")
+REMINDERS = Counter("clubbot_reminders", "Reminders by fate: sent, failed, deferred.", ["status"])
+OUTBOX_DEPTH = Gauge("clubbot_outbox_depth", "Messages waiting in the outbox (0 until an outbox reports).")
+
+_outbox_source: Callable[[], float] | None = None
+
+
+def record_command(verb: str, outcome: str) -> None:
+    COMMANDS.labels(verb=verb, outcome=outcome).inc()
+
+
+def record_reminders(sent: int = 0, failed: int = 0, deferred: int = 0) -> None:
+    """Called by the reminders dispatcher after each pass."""
+    for status, count in (("sent", sent), ("failed", failed), ("deferred", deferred)):
+        if count:
+            REMINDERS.labels(status=status).inc(count)
+
+
+def _outbox_depth() -> float:
+    if _outbox_source is None:
+        return 0.0
+    try:
+        return float(_outbox_source())
+    except Exception:  # a scrape must never fail because the database is busy
+        log.warning("outbox depth unavailable", exc_info=True)
+        return math.nan
+
+
+def set_outbox_depth_source(source: Callable[[], float] | None) -> None:
+    """Registers the function that counts the outbox, read at each scrape; None forgets it."""
+    global _outbox_source
+    _outbox_source = source
+
+
+OUTBOX_DEPTH.set_function(_outbox_depth)
+for status in ("sent", "failed", "deferred"):
+    REMINDERS.labels(status=status)  # present (at 0) from the start
+
+
+def _metered(verb: registry.Verb) -> registry.VerbFunc:
+    func = verb.func
+
+    @wraps(func)
+    def run(ctx, args):
+        try:
+            replies = func(ctx, args)
+        except UserError:
+            record_command(verb.name, "user_error")
+            raise
+        except Exception:
+            record_command(verb.name, "error")
+            raise
+        record_command(verb.name, "ok")
+        return replies
+
+    run.__metered__ = True  # type: ignore[attr-defined]
+    return run
+
+
+def meter_verbs() -> None:
+    """Wraps every registered verb once so its outcome is counted; idempotent."""
+    done: dict[int, registry.Verb] = {}
+    for key, verb in list(registry.VERBS.items()):
+        if getattr(verb.func, "__metered__", False):
+            continue
+        if id(verb) not in done:
+            done[id(verb)] = replace(verb, func=_metered(verb))
+        registry.VERBS[key] = done[id(verb)]
+
+
+class Timer:
+    """`with Timer("command"):` observes the handler latency of one event."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        LATENCY.labels(kind=self.kind).observe(time.perf_counter() - self.start)
