@@ -15,9 +15,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot import metrics
 from bot.delivery import Deliverer
 from bot.dispatcher import Dispatcher
 from handlers import Service
+from handlers.reminders.outbox import outbox_depth
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 30
@@ -34,10 +36,20 @@ def run_tick(service: Service, deliverers: Sequence[Deliverer], dispatcher: Disp
                 sent += 1
     if dispatcher is not None:
         try:
-            dispatcher.run()
+            stats = dispatcher.run()
+            metrics.record_reminders(sent=stats.sent, failed=stats.failed, deferred=stats.deferred)
         except Exception:
             log.exception("reminders dispatch failed; the next tick takes over")
     return sent
+
+
+def report_outbox(service: Service) -> None:
+    """/metrics reads the outbox's depth from this process's database at each scrape."""
+    def depth() -> int:
+        with service.db.transaction() as session:
+            return outbox_depth(session)
+
+    metrics.set_outbox_depth_source(depth)
 
 
 def start_scheduler(service: Service, deliverers: Sequence[Deliverer]) -> BackgroundScheduler:
@@ -48,6 +60,7 @@ def start_scheduler(service: Service, deliverers: Sequence[Deliverer]) -> Backgr
         timezone="UTC",
     )
     dispatcher = Dispatcher.for_deliverers(service, deliverers)
+    report_outbox(service)
     scheduler.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[service, list(deliverers), dispatcher],
                       id="tick", replace_existing=True, next_run_time=datetime.now(UTC))
     scheduler.start()

@@ -72,15 +72,36 @@ def event_by_number(session: Session, club_id: int, number: int) -> Event | None
     return session.scalar(select(Event).where(Event.club_id == club_id, Event.number == number))
 
 
-# Extension points for the capabilities that own some events (a working group owns its sessions):
-# who else may move an event, and who sees an event tied to a group in their agenda.
+# Extension points for the capabilities that own some events (a working group owns its sessions, the
+# REX their registrations): who else may move an event, who sees a group's event in their agenda, and
+# who may see an event's visio link.
 MOVERS: list[Callable[[Context, Event], bool]] = []
 GROUP_AUDIENCE: list[Callable[[Context, Event], bool]] = []
+VISIO_GATES: list[Callable[[Context, Event], bool | None]] = []  # None: no opinion
 
 
 def can_move(ctx: Context, event: Event) -> bool:
     """Facilitators move any event; an owner registered in MOVERS (a group's referents) moves its own."""
     return ctx.member.role_enum.at_least(Role.FACILITATEUR) or any(rule(ctx, event) for rule in MOVERS)
+
+
+def may_see_visio(ctx: Context, event: Event) -> bool:
+    """Members see an online event's link, unless a capability owning the event decides (REX: the people
+    registered, members or not)."""
+    if not event.visio_url:
+        return False
+    for gate in VISIO_GATES:
+        verdict = gate(ctx, event)
+        if verdict is not None:
+            return verdict
+    return event.place == "en ligne" and ctx.member.role_enum.at_least(Role.MEMBRE)
+
+
+def my_upcoming(ctx: Context, limit: int = AGENDA_LIMIT) -> list[Event]:
+    """My next events: a group's own sessions only if it is mine, and instead of the generic group slot."""
+    events = [e for e in upcoming(ctx.session, ctx.club.id, ctx.now, limit=limit * 10) if concerns_me(ctx, e)]
+    own = {(e.kind, e.starts_at) for e in events if e.group_id is not None}
+    return [e for e in events if e.group_id is not None or (e.kind, e.starts_at) not in own][:limit]
 
 
 def concerns_me(ctx: Context, event: Event) -> bool:
@@ -233,22 +254,18 @@ def agenda(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
     year = _local_year(ctx)
     hooks = ensure_years(ctx, year, year + 1)
-    events = [e for e in upcoming(ctx.session, ctx.club.id, ctx.now, limit=AGENDA_LIMIT * 10)
-              if concerns_me(ctx, e)]
-    own = {(e.kind, e.starts_at) for e in events if e.group_id is not None}  # my group's session replaces
-    events = [e for e in events if e.group_id is not None or (e.kind, e.starts_at) not in own][:AGENDA_LIMIT]
+    events = my_upcoming(ctx)
     if not events:
         return [Reply(_("Aucun rendez-vous à venir au calendrier.")), *hooks]
     zones = list(ctx.settings.programme.zones)
     if ctx.tz not in zones:
         zones.insert(0, ctx.tz)
-    member = ctx.member.role_enum.at_least(Role.MEMBRE)
     lines = [_("**Vos prochains rendez-vous** (heures : {zone})", zone=zone_label(ctx.tz))]
     for event in events:
         lines.append(event_line(ctx, event, ctx.tz))
         lines.append("   " + times_in_zones(event.starts_at, zones, ctx.lang))
-        if member and event.visio_url and event.place == "en ligne":
-            lines.append("   " + _("Visio (membres) : {url}", url=event.visio_url))
+        if may_see_visio(ctx, event):
+            lines.append("   " + _("Visio : {url}", url=event.visio_url))
     return [Reply("\n".join(lines)), *hooks]
 
 

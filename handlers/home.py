@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from handlers.calendar import event_line, times_in_zones, upcoming
+from handlers.calendar import event_line, may_see_visio, my_upcoming, times_in_zones
 from handlers.context import Context
 from handlers.core import Button, ProfileLoader, Reply
 from handlers.group_rules import MIN_REFERENTS, group_sessions, is_referent, label, referent_ids
@@ -76,12 +76,11 @@ def _events(ctx: Context) -> HomeSection:
     zones = list(ctx.settings.programme.zones)
     if ctx.tz not in zones:
         zones.insert(0, ctx.tz)
-    member = ctx.member.role_enum.at_least(Role.MEMBRE)
     items = []
-    for event in upcoming(ctx.session, ctx.club.id, ctx.now, limit=EVENTS_SHOWN):
+    for event in my_upcoming(ctx, limit=EVENTS_SHOWN):
         lines = [event_line(ctx, event, ctx.tz), times_in_zones(event.starts_at, zones, ctx.lang)]
-        if member and event.visio_url and event.place == "en ligne":
-            lines.append(_("Visio (membres) : {url}", url=event.visio_url))
+        if may_see_visio(ctx, event):
+            lines.append(_("Visio : {url}", url=event.visio_url))
         buttons = tuple(b for provider in EVENT_BUTTONS for b in provider(ctx, event))
         items.append(HomeItem("\n".join(lines), buttons))
     return HomeSection(_("Mes prochains rendez-vous"), tuple(items),

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from handlers import calendar, registrations
+from handlers import calendar, home, registrations
 from handlers.context import Context
 from handlers.core import Anchor, Button, Reply, UserError, Visibility
 from handlers.i18n import N_, Translator, format_datetime, translate
@@ -295,6 +295,27 @@ def register_button(ctx: Context, value: str) -> list[Reply]:
 @on_action(UNREGISTER)
 def unregister_button(ctx: Context, value: str) -> list[Reply]:
     return unregister_member(ctx, _event_of_button(ctx, value))
+
+
+@home.event_buttons
+def home_buttons(ctx: Context, event: Event) -> list[Button]:
+    """On my Home, each REX offers the step I can take: register, or leave (seat or waitlist)."""
+    if event.kind != KIND or event.cancelled:
+        return []
+    if registrations.registration_of(ctx.session, event.id, ctx.member) is None:
+        return [Button(ctx._("S'inscrire"), REGISTER, str(event.id), "primary")]
+    return [Button(ctx._("Se désinscrire"), UNREGISTER, str(event.id))]
+
+
+def visio_for_registered(ctx: Context, event: Event) -> bool | None:
+    """A REX's link goes to the people holding a seat (members or not), not to every member."""
+    if event.kind != KIND:
+        return None
+    row = registrations.registration_of(ctx.session, event.id, ctx.member)
+    return row is not None and row.state == registrations.CONFIRMED
+
+
+calendar.VISIO_GATES.append(visio_for_registered)
 
 
 def _event_of_button(ctx: Context, value: str) -> Event:

@@ -131,18 +131,22 @@ def test_creneau_warns_when_summer_time_leaves_someone_out(service: Service) -> 
     assert "réservée" in console.run_line("/club creneau 1h")
 
 
-def test_agenda_in_my_zone_with_every_territory_and_the_visio_for_members(service: Service) -> None:
+def test_agenda_in_my_zone_with_every_territory_and_the_visio_for_registered_people(service: Service) -> None:
     console = members_in_four_territories(service)
     console.run_line(":as lea")
     shown = console.run_line("/club agenda")
     assert "Vos prochains rendez-vous (heures : Martinique)" in shown
     assert "#1 jeu. 21 janv. 09:00–10:00 — Retour d'expérience" in shown
     assert "14:00 Paris · 09:00 Guadeloupe, Martinique · 10:00 Guyane" in shown
-    assert "Visio (membres) : https://webconf.example/club-des-territoires-rex" in shown
+    assert "club-des-territoires-rex" not in shown  # a REX's link is for the people registered
+    console.run_line("/club rex inscrire 1")
+    assert "Visio : https://webconf.example/club-des-territoires-rex" in console.run_line("/club agenda")
     console.run_line(":as camille")
     console.run_line("/club role @guest participant")
     console.run_line(":as guest")
     assert "Visio" not in console.run_line("/club agenda")
+    console.run_line("/club rex inscrire 1")  # REX are open to all: once registered, the link is theirs too
+    assert "Visio : https://webconf.example/club-des-territoires-rex" in console.run_line("/club agenda")
 
 
 def test_the_year_is_fixed_one_year_ahead_only(service: Service) -> None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from bot.platforms.console import Console
-from handlers import Button, Service, home
+from handlers import Service
 
 
 def test_my_home_lists_my_polls_until_i_vote_and_the_call_s_proposals(service: Service) -> None:
@@ -40,17 +36,14 @@ def test_my_groups_and_english(service: Service) -> None:
     assert "#1 Accueil des agents (punctual)" in mine
 
 
-@pytest.fixture
-def register_button() -> Iterator[None]:
-    def provider(ctx, event):
-        return [Button("S'inscrire", "rex.register", str(event.id))] if event.kind == "rex" else []
-
-    home.EVENT_BUTTONS.append(provider)
-    yield
-    home.EVENT_BUTTONS.remove(provider)
-
-
-def test_other_capabilities_add_buttons_to_my_events(service: Service, register_button: None) -> None:
-    console = Console(service, user="camille")
+def test_i_register_for_a_rex_from_my_home(service: Service) -> None:
+    console = Console(service, user="lea")
     console.run_line("/club calendrier")
-    assert "[S'inscrire]" in console.run_line("/club accueil")
+    mine = console.run_line("/club accueil")
+    home_ref = mine.split("]")[0].lstrip("[")
+    assert "[S'inscrire]" in mine and "club-des-territoires-rex" not in mine
+    registered = console.run_line(f":click {home_ref} S'inscrire")
+    assert "inscrit" in registered and "REX #" in registered
+    mine = console.run_line("/club accueil")
+    assert "[Se désinscrire]" in mine
+    assert "Visio : https://webconf.example/club-des-territoires-rex" in mine  # the link, now that I am in

@@ -36,6 +36,7 @@ class SlackBot:
         self.url = url
         self.api = api
         self.service = service
+        self.deliverers: list = []  # the running app's, for tests that tick the scheduler by hand
         self.http = httpx.Client(base_url=url, timeout=10)
 
     def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
@@ -95,6 +96,7 @@ def running_slack_bot(database_url: str, clock=None, **env: str) -> Iterator[Sla
         app = create_app(settings, service)
         with BackgroundServer(app) as server:
             bot = SlackBot(server.url, api, service)
+            bot.deliverers = app.state.runtime.deliverers
             try:
                 yield bot
             finally:
