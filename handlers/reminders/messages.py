@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from handlers.agenda import agenda_text
 from handlers.calendar import times_in_zones
 from handlers.group_sessions import superseded
 from handlers.i18n import N_, format_datetime, translate
@@ -32,6 +33,9 @@ def zones_for(programme: Programme, tz: str | None) -> list[str]:
     return zones
 
 
+AGENDA_WITH = ("j7", "j1")  # the announcement and the eve carry the meeting's agenda (ordre du jour)
+
+
 def subject_moment(session: Session, subject: str, subject_id: int) -> datetime | None:
     """When the subject happens (event start, poll or call closing); None if it is gone or cancelled, or a
     generic group slot whose groups have their own sessions."""
@@ -52,6 +56,9 @@ def text(session: Session, programme: Programme, subject: str, subject_id: int, 
     tz = zones[0]
     if subject == "event":
         body = _event_text(session.get(Event, subject_id), kind, lang, tz, zones)
+        agenda = agenda_text(session, subject_id, lang) if kind in AGENDA_WITH else None
+        if agenda:
+            body += "\n\n" + agenda
     elif subject == "poll":
         body = _poll_text(session.get(Poll, subject_id), lang, tz, zones)
     else:

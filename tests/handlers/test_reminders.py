@@ -172,3 +172,16 @@ def test_the_call_for_contributions_reminds_a_week_before_and_at_closing(console
 def test_closing_the_call_by_hand_cancels_its_reminders(console: Console) -> None:
     say(console, "camille", "/club appel ouvrir jusqu'au 31 janvier", "/club appel fermer")
     assert "appel" not in tick_at(console, "2027-01-25T00:00:10+01:00")
+
+
+def test_the_rex_registrations_and_the_agenda_drive_the_reminders(console: Console) -> None:
+    """With the real registration verbs: J-7 in the channel with the agenda, J-1 to the registered only."""
+    say(console, "lea", "/club fuseau Martinique", "/club rex inscrire 1")
+    say(console, "bob", "/club odj 1 ajouter Tour de table des territoires")
+    say(console, "nina", "/club rex inscrire 1", "/club rex desinscrire 1")
+    j7 = tick_at(console, "2027-01-14T14:00+01:00")
+    assert "#club | 📅 Dans une semaine : #1 Retour d'expérience" in j7
+    assert "Ordre du jour — #1" in j7 and "Tour de table des territoires" in j7
+    j1 = tick_at(console, "2027-01-20T14:00+01:00")
+    assert "✉ lea : ⏰ Demain : #1 Retour d'expérience" in j1 and "Tour de table des territoires" in j1
+    assert "nina" not in j1 and "bob" not in j1
