@@ -12,9 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-
-from bench.common import line, percentile, rss_mb, spawn
+from bench.common import RawClient, line, percentile, rss_mb, spawn
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.support.slack import SECRET, signed_headers
 
@@ -34,18 +32,21 @@ def measure(url: str, command: str, text: str, clients: int, total: int) -> tupl
     def worker(n: int) -> list[float]:
         nonlocal errors
         out = []
-        with httpx.Client(timeout=10) as client:
-            for i in range(total // clients):
-                payload = body(command, text, f"U{n:03d}{i % 5}")
-                start = time.perf_counter()
-                try:
-                    response = client.post(f"{url}/slack/events", content=payload, headers=signed_headers(payload))
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                out.append((time.perf_counter() - start) * 1000)
-                if not ok:
-                    errors += 1
+        client = RawClient(url)
+        for i in range(total // clients):
+            payload = body(command, text, f"U{n:03d}{i % 5}")
+            headers = signed_headers(payload)
+            start = time.perf_counter()
+            try:
+                status, _answer = client.post("/slack/events", payload, headers)
+                ok = status == 200
+            except OSError:
+                ok = False
+                client.close()
+            out.append((time.perf_counter() - start) * 1000)
+            if not ok:
+                errors += 1
+        client.close()
         return out
 
     with ThreadPoolExecutor(clients) as pool:

@@ -131,11 +131,17 @@ def create_app(settings: Settings, service: Service | None = None,
     return app
 
 
+def tcp_socket() -> socket.socket:
+    """A listening socket created with IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only
+    when the protocol says TCP, and without it each keep-alive answer waits ~40 ms for a delayed ACK."""
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+
+
 class BackgroundServer:
     """uvicorn in a thread on an already-bound socket (port 0 in tests and benchmarks)."""
 
     def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket = tcp_socket()
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind((host, port))
         self.port = self.socket.getsockname()[1]
@@ -171,7 +177,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
 
         listener = start_mattermost(settings, runtime.mattermost)
     scheduler = start_scheduler(runtime.service, runtime.deliverers)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = tcp_socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host or settings.host, port if port is not None else settings.port))
     sock.listen(2048)  # before the address is printed: a client reading it may connect at once
