@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import anyio
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App, BoltRequest
@@ -53,13 +54,16 @@ def create_app(settings: Settings, service: Service | None = None,
         runtime.mattermost = build_mattermost(settings, service)
         runtime.deliverers.append(runtime.mattermost.deliverer)
 
+    # Few request threads: more only contend for the GIL and the database, and stretch the slow tail.
+    workers = anyio.CapacityLimiter(settings.request_threads)
+
     async def slack_events(request: Request) -> Response:
         if runtime.slack_app is None:
             return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
         body = (await request.body()).decode("utf-8")
         bolt_request = BoltRequest(body=body, query=request.url.query, headers=dict(request.headers))
         # Bolt and the handlers are synchronous: run them in a worker thread, never on the event loop.
-        bolt_response = await run_in_threadpool(runtime.slack_app.dispatch, bolt_request)
+        bolt_response = await anyio.to_thread.run_sync(runtime.slack_app.dispatch, bolt_request, limiter=workers)
         return Response(bolt_response.body, status_code=bolt_response.status,
                         headers={k: v[0] for k, v in bolt_response.headers.items() if v})
 
