@@ -19,8 +19,8 @@ from tests.support.slack import SECRET, signed_headers
 REQUESTS = 400
 
 
-def body(command: str, text: str, user: str) -> str:
-    return urlencode({"command": command, "text": text, "user_id": user, "user_name": user, "channel_id": "C1",
+def body(command: str, text: str, user: str, channel: str = "C1") -> str:
+    return urlencode({"command": command, "text": text, "user_id": user, "user_name": user, "channel_id": channel,
                       "team_id": "T1", "trigger_id": "1.2.3",
                       "response_url": "https://hooks.slack.com/commands/T1/1/x"})
 

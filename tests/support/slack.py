@@ -55,19 +55,25 @@ class SlackBot:
         return self.post(body)
 
     def reaction(self, user: str, channel: str, ts: str, emoji: str, added: bool = True,
-                 event_id: str | None = None, http: httpx.Client | None = None) -> httpx.Response:
+                 event_id: str | None = None, http: httpx.Client | None = None,
+                 extra: dict | None = None) -> httpx.Response:
         """A signed `reaction_added` / `reaction_removed` delivery, shaped like Slack's."""
-        event_id = event_id or f"Ev{uuid.uuid4().hex[:12].upper()}"
-        body = json.dumps({
-            "token": "deprecated", "team_id": "T01ND2P8N91", "api_app_id": "A0CLUB", "type": "event_callback",
-            "event_id": event_id, "event_time": int(time.time()),
-            "event": {"type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": emoji,
-                      "item": {"type": "message", "channel": channel, "ts": ts}, "item_user": "U0CLUBBOT",
-                      "event_ts": f"{time.time():.6f}"},
-            "authorizations": [{"team_id": "T01ND2P8N91", "user_id": "U0CLUBBOT", "is_bot": True}],
-        })
-        headers = signed_headers(body, content_type="application/json")
+        body = reaction_body(user, channel, ts, emoji, added, event_id)
+        headers = signed_headers(body, content_type="application/json") | (extra or {})
         return (http or self.http).post("/slack/events", content=body.encode(), headers=headers)
+
+
+def reaction_body(user: str, channel: str, ts: str, emoji: str, added: bool = True,
+                  event_id: str | None = None) -> str:
+    """The JSON Slack posts for a `reaction_added` / `reaction_removed` event."""
+    return json.dumps({
+        "token": "deprecated", "team_id": "T01ND2P8N91", "api_app_id": "A0CLUB", "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:12].upper()}", "event_time": int(time.time()),
+        "event": {"type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": emoji,
+                  "item": {"type": "message", "channel": channel, "ts": ts}, "item_user": "U0CLUBBOT",
+                  "event_ts": f"{time.time():.6f}"},
+        "authorizations": [{"team_id": "T01ND2P8N91", "user_id": "U0CLUBBOT", "is_bot": True}],
+    })
 
 
 @contextmanager
