@@ -16,7 +16,7 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -149,14 +149,12 @@ def tally(session: Session, poll: Poll) -> Tally:
     def grouped(query):
         return query.join(Member, Member.id == Vote.voter_id).group_by(*institution) if institution else query
 
-    sizes = {inst: n for *key, n in session.execute(grouped(
-        select(*institution, func.count(func.distinct(Vote.voter_id))).where(*mine)))
-        for inst in (key[0] if key else None,)}
+    sizes, repeated = _voters(session, poll, mine, institution)
     counts: dict[tuple[int, str, int | None], int] = defaultdict(int)
     for *key, count in session.execute(grouped(select(Vote.target_id, Vote.value, *institution, func.count())
                                                 .where(*mine).group_by(Vote.target_id, Vote.value))):
         counts[(key[0], key[1], key[2] if institution else None)] += count
-    for target, value, inst in _superseded(session, poll, mine, institution):
+    for target, value, inst in _superseded(session, poll, mine, institution) if repeated else ():
         counts[(target, value, inst)] -= 1
     result = Tally(weighted=poll.by_institution, voters=sum(sizes.values()))
     if poll.by_institution:
@@ -180,6 +178,24 @@ def tally(session: Session, poll: Poll) -> Tally:
     else:
         result.scores = {option_id: Fraction(graded[option_id], scale) for option_id in option_ids}
     return result
+
+
+def _voters(session: Session, poll: Poll, mine: tuple, institution: tuple) -> tuple[dict[int | None, int], bool]:
+    """({institution or None: voters}, whether someone has rows that no longer count), in one grouped scan."""
+    key = (Vote.voter_id,) if poll.kind == "single" else (Vote.voter_id, Vote.target_id)
+    groups = select(*key, *institution, func.count().label("n")).where(*mine).group_by(*key, *institution)
+    if institution:
+        groups = groups.join(Member, Member.id == Vote.voter_id)
+    groups = groups.subquery()
+    extra = [groups.c.institution_id] if institution else []
+    repeated = func.sum(case((groups.c.n > 1, 1), else_=0)) if poll.kind in ("single", "jm") else literal(0)
+    sizes, again = {}, False
+    for *inst, voters, more in session.execute(select(*extra, func.count(func.distinct(groups.c.voter_id)),
+                                                      repeated).group_by(*extra)):
+        if voters:
+            sizes[inst[0] if inst else None] = voters
+        again = again or bool(more)
+    return sizes, again
 
 
 def _superseded(session: Session, poll: Poll, mine: tuple, institution: tuple) -> list[tuple[int, str, int | None]]:
