@@ -6,7 +6,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from urllib.parse import urlencode
 
 import httpx
@@ -77,8 +77,10 @@ def reaction_body(user: str, channel: str, ts: str, emoji: str, added: bool = Tr
 
 
 @contextmanager
-def running_slack_bot(database_url: str, clock=None, **env: str) -> Iterator[SlackBot]:
-    with FakeSlackAPI() as api:
+def running_slack_bot(database_url: str, clock=None, api: FakeSlackAPI | None = None,
+                      **env: str) -> Iterator[SlackBot]:
+    """The bot's server on `database_url`; `api` keeps one fake Slack across restarts of the bot."""
+    with nullcontext(api) if api is not None else FakeSlackAPI() as api:
         settings = load_settings(database_url=database_url, slack_signing_secret=SECRET,
                                  slack_bot_token="xoxb-test", slack_api_url=api.url,
                                  slack_club_channel=CLUB_CHANNEL, club_admins="UADMIN01", **env)
