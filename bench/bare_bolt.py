@@ -8,13 +8,17 @@ import socket
 
 import uvicorn
 from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"], token=os.environ["SLACK_BOT_TOKEN"],
+# Default configuration; only the Web API address differs (the same local fake Slack API as club-bot's),
+# so Bolt's authorisation check (auth.test on the first request) is answered instead of leaving the machine.
+app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+          client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
           token_verification_enabled=False)
 
 
@@ -36,7 +40,7 @@ async def healthz(_request: Request) -> Response:
 web = Starlette(routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz)])
 
 if __name__ == "__main__":
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # as club-bot's (TCP_NODELAY)
     sock.bind(("127.0.0.1", 0))
     print(f"bare bolt http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
     uvicorn.Server(uvicorn.Config(web, log_level="warning", lifespan="off")).run(sockets=[sock])

@@ -12,17 +12,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-
-from bench.common import line, percentile, rss_mb, spawn
+from bench.common import RawClient, line, percentile, rss_mb, spawn
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.support.slack import SECRET, signed_headers
 
 REQUESTS = 400
 
 
-def body(command: str, text: str, user: str) -> str:
-    return urlencode({"command": command, "text": text, "user_id": user, "user_name": user, "channel_id": "C1",
+def body(command: str, text: str, user: str, channel: str = "C1") -> str:
+    return urlencode({"command": command, "text": text, "user_id": user, "user_name": user, "channel_id": channel,
                       "team_id": "T1", "trigger_id": "1.2.3",
                       "response_url": "https://hooks.slack.com/commands/T1/1/x"})
 
@@ -34,18 +32,21 @@ def measure(url: str, command: str, text: str, clients: int, total: int) -> tupl
     def worker(n: int) -> list[float]:
         nonlocal errors
         out = []
-        with httpx.Client(timeout=10) as client:
-            for i in range(total // clients):
-                payload = body(command, text, f"U{n:03d}{i % 5}")
-                start = time.perf_counter()
-                try:
-                    response = client.post(f"{url}/slack/events", content=payload, headers=signed_headers(payload))
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                out.append((time.perf_counter() - start) * 1000)
-                if not ok:
-                    errors += 1
+        client = RawClient(url)
+        for i in range(total // clients):
+            payload = body(command, text, f"U{n:03d}{i % 5}")
+            headers = signed_headers(payload)
+            start = time.perf_counter()
+            try:
+                status, _answer = client.post("/slack/events", payload, headers)
+                ok = status == 200
+            except OSError:
+                ok = False
+                client.close()
+            out.append((time.perf_counter() - start) * 1000)
+            if not ok:
+                errors += 1
+        client.close()
         return out
 
     with ThreadPoolExecutor(clients) as pool:

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
     listener_threads: int = Field(default=16, ge=1, le=256)
+    request_threads: int = Field(default=4, ge=1, le=256)  # Slack requests handled at once (others queue)
     log_level: str = "INFO"
     log_json: bool = False  # the same as LOG_FORMAT=json
     log_format: Literal["text", "json"] = "text"

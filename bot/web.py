@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App, BoltRequest
@@ -58,13 +59,16 @@ def create_app(settings: Settings, service: Service | None = None,
         runtime.mattermost = build_mattermost(settings, service)
         runtime.deliverers.append(runtime.mattermost.deliverer)
 
+    # Few request threads: more only contend for the GIL and the database, and stretch the slow tail.
+    workers = anyio.CapacityLimiter(settings.request_threads)
+
     async def slack_events(request: Request) -> Response:
         if runtime.slack_app is None:
             return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
         body = (await request.body()).decode("utf-8")
         bolt_request = BoltRequest(body=body, query=request.url.query, headers=dict(request.headers))
         # Bolt and the handlers are synchronous: run them in a worker thread, never on the event loop.
-        bolt_response = await run_in_threadpool(runtime.slack_app.dispatch, bolt_request)
+        bolt_response = await anyio.to_thread.run_sync(runtime.slack_app.dispatch, bolt_request, limiter=workers)
         return Response(bolt_response.body, status_code=bolt_response.status,
                         headers={k: v[0] for k, v in bolt_response.headers.items() if v})
 
@@ -152,11 +156,17 @@ def create_app(settings: Settings, service: Service | None = None,
     return app
 
 
+def tcp_socket() -> socket.socket:
+    """A listening socket created with IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only
+    when the protocol says TCP, and without it each keep-alive answer waits ~40 ms for a delayed ACK."""
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+
+
 class BackgroundServer:
     """uvicorn in a thread on an already-bound socket (port 0 in tests and benchmarks)."""
 
     def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket = tcp_socket()
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind((host, port))
         self.port = self.socket.getsockname()[1]
@@ -192,7 +202,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
 
         listener = start_mattermost(settings, runtime.mattermost)
     scheduler = start_scheduler(runtime.service, runtime.deliverers)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = tcp_socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host or settings.host, port if port is not None else settings.port))
     sock.listen(2048)  # before the address is printed: a client reading it may connect at once

@@ -16,7 +16,7 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -138,61 +138,87 @@ class Tally:
 
 
 def tally(session: Session, poll: Poll) -> Tally:
-    """The poll's result from its live votes. Counting happens in SQL (one row per option and value),
-    keeping only each voter's latest row where one choice counts; only by-institution weights need
-    the per-voter rows in Python, with integer arithmetic on a common denominator."""
+    """The poll's result from its live votes, counted in SQL: one row per (option, value, institution).
+    Where one choice counts (single choice; one grade per option), the rare voters with several rows
+    are found by a grouped query and only their older rows are taken back off the counts. By-institution
+    weights apply to those counts, with integer arithmetic on a common denominator."""
     option_ids = [option.id for option in poll.options]
     mine = (Vote.poll_id == poll.id, Vote.target_kind == OPTION)
-    if poll.kind == "single":
-        latest = select(func.max(Vote.id)).where(*mine).group_by(Vote.voter_id)
-    elif poll.kind == "jm":
-        latest = select(func.max(Vote.id)).where(*mine).group_by(Vote.voter_id, Vote.target_id)
-    else:
-        latest = None
-    counted = (Vote.id.in_(latest),) if latest is not None else ()
-    result = Tally(weighted=poll.by_institution)
+    institution = (Member.institution_id,) if poll.by_institution else ()
+
+    def grouped(query):
+        return query.join(Member, Member.id == Vote.voter_id).group_by(*institution) if institution else query
+
+    sizes, repeated = _voters(session, poll, mine, institution)
+    counts: dict[tuple[int, str, int | None], int] = defaultdict(int)
+    for *key, count in session.execute(grouped(select(Vote.target_id, Vote.value, *institution, func.count())
+                                                .where(*mine).group_by(Vote.target_id, Vote.value))):
+        counts[(key[0], key[1], key[2] if institution else None)] += count
+    for target, value, inst in _superseded(session, poll, mine, institution) if repeated else ():
+        counts[(target, value, inst)] -= 1
+    result = Tally(weighted=poll.by_institution, voters=sum(sizes.values()))
     if poll.by_institution:
-        institution = dict(session.execute(select(Vote.voter_id, Member.institution_id).distinct()
-                                           .join(Member, Member.id == Vote.voter_id).where(*mine)).all())
-        result.voters = len(institution)
-        weights, scale = _weights(institution, result)
-        totals: dict[tuple[int, str], int] = defaultdict(int)
-        for voter, target, value in session.execute(
-                select(Vote.voter_id, Vote.target_id, Vote.value).where(*mine, *counted)):
-            totals[(target, value)] += weights[voter]
-        graded = defaultdict(int)
-        for (target, _value), weight in totals.items():
-            graded[target] += weight
-        whole = sum(weights.values())
+        result.unaffiliated = sizes.pop(None, 0)
+        scale = lcm(*sizes.values()) if sizes else 1
+        weights = {inst: scale // size for inst, size in sizes.items()} | {None: scale}
+        whole = scale * (len(sizes) + result.unaffiliated)
     else:
-        result.voters = session.scalar(select(func.count(func.distinct(Vote.voter_id))).where(*mine)) or 0
-        scale = 1
-        totals = {(target, value): count for target, value, count in session.execute(
-            select(Vote.target_id, Vote.value, func.count()).where(*mine, *counted)
-            .group_by(Vote.target_id, Vote.value))}
-        graded = defaultdict(int)
-        for (target, _value), count in totals.items():
-            graded[target] += count
-        whole = result.voters
+        scale, weights, whole = 1, {None: 1}, result.voters
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    graded: dict[int, int] = defaultdict(int)
+    for (target, value, inst), count in counts.items():
+        totals[(target, value)] += count * weights[inst]
+        graded[target] += count * weights[inst]
     result.weight_total = Fraction(whole, scale)
     if poll.kind == "jm":
         for option_id in option_ids:
-            counts = [totals.get((option_id, emoji), 0) for emoji in GRADE_INDEX]
-            counts[REJECT] += whole - graded[option_id]  # voters who left this option ungraded
-            result.grades[option_id] = [Fraction(count, scale) for count in counts]
+            grades = [totals.get((option_id, emoji), 0) for emoji in GRADE_INDEX]
+            grades[REJECT] += whole - graded[option_id]  # voters who left this option ungraded
+            result.grades[option_id] = [Fraction(count, scale) for count in grades]
     else:
         result.scores = {option_id: Fraction(graded[option_id], scale) for option_id in option_ids}
     return result
 
 
-def _weights(institution: dict[int, int | None], result: Tally) -> tuple[dict[int, int], int]:
-    """Integer weights over a common denominator: each institution's one vote split among its members
-    who voted; a voter with no institution weighs one vote. Returns (weights, denominator)."""
-    sizes: dict[int, int] = defaultdict(int)
-    for inst in institution.values():
-        if inst is not None:
-            sizes[inst] += 1
-    result.unaffiliated = sum(1 for inst in institution.values() if inst is None)
-    scale = lcm(*sizes.values()) if sizes else 1
-    return {voter: scale // sizes[inst] if inst is not None else scale
-            for voter, inst in institution.items()}, scale
+def _voters(session: Session, poll: Poll, mine: tuple, institution: tuple) -> tuple[dict[int | None, int], bool]:
+    """({institution or None: voters}, whether someone has rows that no longer count), in one grouped scan."""
+    key = (Vote.voter_id,) if poll.kind == "single" else (Vote.voter_id, Vote.target_id)
+    groups = select(*key, *institution, func.count().label("n")).where(*mine).group_by(*key, *institution)
+    if institution:
+        groups = groups.join(Member, Member.id == Vote.voter_id)
+    groups = groups.subquery()
+    extra = [groups.c.institution_id] if institution else []
+    repeated = func.sum(case((groups.c.n > 1, 1), else_=0)) if poll.kind in ("single", "jm") else literal(0)
+    sizes, again = {}, False
+    for *inst, voters, more in session.execute(select(*extra, func.count(func.distinct(groups.c.voter_id)),
+                                                      repeated).group_by(*extra)):
+        if voters:
+            sizes[inst[0] if inst else None] = voters
+        again = again or bool(more)
+    return sizes, again
+
+
+def _superseded(session: Session, poll: Poll, mine: tuple, institution: tuple) -> list[tuple[int, str, int | None]]:
+    """(option, value, institution) of the rows that no longer count: where only one choice counts (per
+    voter for single choice, per voter and option for majority judgment), every row but the latest."""
+    if poll.kind not in ("single", "jm"):
+        return []
+    key = (Vote.voter_id,) if poll.kind == "single" else (Vote.voter_id, Vote.target_id)
+    repeated = {tuple(row) for row in session.execute(select(*key).where(*mine).group_by(*key)
+                                                       .having(func.count() > 1))}
+    if not repeated:
+        return []
+    query = select(Vote.id, Vote.voter_id, Vote.target_id, Vote.value, *institution).where(
+        *mine, Vote.voter_id.in_({group[0] for group in repeated})).order_by(Vote.id.desc())
+    if institution:
+        query = query.join(Member, Member.id == Vote.voter_id)
+    latest_seen: set[tuple] = set()
+    out = []
+    for _id, voter, target, value, *inst in session.execute(query):
+        group = (voter,) if poll.kind == "single" else (voter, target)
+        if group not in repeated:
+            continue
+        if group in latest_seen:
+            out.append((target, value, inst[0] if inst else None))
+        latest_seen.add(group)
+    return out

@@ -449,6 +449,8 @@ def _vote(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str, adde
 def _leftover_warning(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str) -> list[Reply]:
     """A second choice by reaction: the latest counts, and the voter is told privately."""
     _ = ctx._
+    if poll.kind not in ("single", "jm"):
+        return []  # every choice counts: nothing can be left behind
     rows = voter_rows(ctx.session, poll.id, ctx.member.id)
     if poll.kind == "single" and any(target != option.id for target, _value in rows):
         return [Reply(_("Sondage #{n} : un seul choix compte, le dernier : « {option} ». Retirez vos autres "

@@ -39,6 +39,7 @@ from storage.db import Database
 from storage.models import Club, Member, PostedMessage, ProcessedEvent, Role
 
 log = logging.getLogger(__name__)
+ANCHORS_REMEMBERED = 50_000
 
 APOLOGY = N_("Désolé, un problème inattendu est survenu et rien n'a été enregistré. Réessayez dans un instant ; si cela persiste, prévenez l'équipe d'animation.")
 
@@ -76,8 +77,11 @@ class Service:
         self.settings = settings
         self.clock = clock or (lambda: datetime.now(UTC))
         self._known: set[tuple[str, str]] = set()
+        # Messages the bot posted never change what they show: (platform, channel, message) -> anchor.
+        self._anchors: dict[tuple[str, str, str], tuple[str, int]] = {}
         with db.transaction() as session:
-            self.club_id = self._ensure_club(session).id
+            self._club = self._ensure_club(session)  # its row never changes once created
+            self.club_id = self._club.id
 
     # -- commands -----------------------------------------------------------------------------
     def handle_command(self, cmd: Command) -> list[Reply]:
@@ -120,17 +124,13 @@ class Service:
             with self.db.transaction() as session:
                 if not claim_event(session, event.platform, event.event_id):
                     return []
-                posted = session.scalar(select(PostedMessage).where(
-                    PostedMessage.platform == event.platform,
-                    PostedMessage.channel_id == event.channel_id,
-                    PostedMessage.message_id == event.message_id,
-                ))
-                handler = registry.REACTIONS.get(posted.kind) if posted else None
+                anchor = self._anchor(session, event.platform, event.channel_id, event.message_id)
+                handler = registry.REACTIONS.get(anchor[0]) if anchor else None
                 if handler is None:
                     return []
                 ctx = self._context(session, event.platform, event.user_id, event.user_id,
                                     event.channel_id, None, None, {})
-                return handler(ctx, event, posted.object_id)
+                return handler(ctx, event, anchor[1])
         except UserError as error:
             return [Reply(translate("fr", error.msgid, **error.params), user=event.user_id)]
         except Exception:
@@ -212,6 +212,22 @@ class Service:
             session.add(PostedMessage(platform=platform, channel_id=channel_id, message_id=message_id,
                                       kind=anchor.kind, object_id=anchor.object_id))
 
+    def _anchor(self, session: Session, platform: str, channel_id: str, message_id: str) -> tuple[str, int] | None:
+        """(kind, object id) a posted message shows, or None for other messages (not remembered: the
+        bot may record its message just after someone reacts to it)."""
+        key = (platform, channel_id, message_id)
+        found = self._anchors.get(key)
+        if found is None:
+            row = session.execute(select(PostedMessage.kind, PostedMessage.object_id).where(
+                PostedMessage.platform == platform, PostedMessage.channel_id == channel_id,
+                PostedMessage.message_id == message_id)).first()
+            if row is None:
+                return None
+            if len(self._anchors) >= ANCHORS_REMEMBERED:
+                self._anchors.clear()
+            found = self._anchors[key] = (row.kind, row.object_id)
+        return found
+
     def posted_for(self, platform: str, anchor: Anchor) -> list[tuple[str, str]]:
         with self.db.transaction() as session:
             rows = session.execute(select(PostedMessage.channel_id, PostedMessage.message_id).where(
@@ -238,19 +254,23 @@ class Service:
             except Exception:
                 log.warning("profile of %s:%s unavailable", platform, user_id, exc_info=True)
         with self.db.transaction() as session:
-            ensure_member(session, session.get(Club, self.club_id), self.settings, platform, user_id,
+            ensure_member(session, self._club_in(session), self.settings, platform, user_id,
                           user_name or user_id, profile)
         self._known.add((platform, user_id))
         return profile
 
     def _context(self, session: Session, platform: str, user_id: str, user_name: str, channel_id: str,
                  locale: str | None, profile: Profile | None, mentions: dict[str, str]) -> Context:
-        club = session.get(Club, self.club_id)
+        club = self._club_in(session)
         member = ensure_member(session, club, self.settings, platform, user_id, user_name, profile)
         self._known.add((platform, user_id))
         lang = member.lang or lang_of(locale)
         return Context(session=session, club=club, member=member, settings=self.settings, platform=platform,
                        channel_id=channel_id, now=self.clock(), lang=lang, mentions=mentions)
+
+    def _club_in(self, session: Session) -> Club:
+        """The club's row in this session, without a query: it never changes once created."""
+        return session.merge(self._club, load=False)
 
     def _ensure_club(self, session: Session) -> Club:
         club_cfg = self.settings.programme.club

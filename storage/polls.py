@@ -62,6 +62,7 @@ class Vote(Base):
     __table_args__ = (
         UniqueConstraint("target_kind", "target_id", "voter_id", "value", name="uq_vote"),
         Index("ix_vote_poll_voter", "poll_id", "voter_id", "target_id"),
+        Index("ix_vote_tally", "poll_id", "target_kind", "target_id", "value", "voter_id"),  # covers a tally
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # increasing: the latest vote wins where one must

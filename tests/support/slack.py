@@ -6,7 +6,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from urllib.parse import urlencode
 
 import httpx
@@ -69,24 +69,32 @@ class SlackBot:
         return self.event({"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"})
 
     def reaction(self, user: str, channel: str, ts: str, emoji: str, added: bool = True,
-                 event_id: str | None = None, http: httpx.Client | None = None) -> httpx.Response:
+                 event_id: str | None = None, http: httpx.Client | None = None,
+                 extra: dict | None = None) -> httpx.Response:
         """A signed `reaction_added` / `reaction_removed` delivery, shaped like Slack's."""
-        event_id = event_id or f"Ev{uuid.uuid4().hex[:12].upper()}"
-        body = json.dumps({
-            "token": "deprecated", "team_id": "T01ND2P8N91", "api_app_id": "A0CLUB", "type": "event_callback",
-            "event_id": event_id, "event_time": int(time.time()),
-            "event": {"type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": emoji,
-                      "item": {"type": "message", "channel": channel, "ts": ts}, "item_user": "U0CLUBBOT",
-                      "event_ts": f"{time.time():.6f}"},
-            "authorizations": [{"team_id": "T01ND2P8N91", "user_id": "U0CLUBBOT", "is_bot": True}],
-        })
-        headers = signed_headers(body, content_type="application/json")
+        body = reaction_body(user, channel, ts, emoji, added, event_id)
+        headers = signed_headers(body, content_type="application/json") | (extra or {})
         return (http or self.http).post("/slack/events", content=body.encode(), headers=headers)
 
 
+def reaction_body(user: str, channel: str, ts: str, emoji: str, added: bool = True,
+                  event_id: str | None = None) -> str:
+    """The JSON Slack posts for a `reaction_added` / `reaction_removed` event."""
+    return json.dumps({
+        "token": "deprecated", "team_id": "T01ND2P8N91", "api_app_id": "A0CLUB", "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:12].upper()}", "event_time": int(time.time()),
+        "event": {"type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": emoji,
+                  "item": {"type": "message", "channel": channel, "ts": ts}, "item_user": "U0CLUBBOT",
+                  "event_ts": f"{time.time():.6f}"},
+        "authorizations": [{"team_id": "T01ND2P8N91", "user_id": "U0CLUBBOT", "is_bot": True}],
+    })
+
+
 @contextmanager
-def running_slack_bot(database_url: str, clock=None, **env: str) -> Iterator[SlackBot]:
-    with FakeSlackAPI() as api:
+def running_slack_bot(database_url: str, clock=None, api: FakeSlackAPI | None = None,
+                      **env: str) -> Iterator[SlackBot]:
+    """The bot's server on `database_url`; `api` keeps one fake Slack across restarts of the bot."""
+    with nullcontext(api) if api is not None else FakeSlackAPI() as api:
         settings = load_settings(database_url=database_url, slack_signing_secret=SECRET,
                                  slack_bot_token="xoxb-test", slack_api_url=api.url,
                                  slack_club_channel=CLUB_CHANNEL, club_admins="UADMIN01", **env)
