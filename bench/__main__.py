@@ -9,10 +9,6 @@ import time
 
 import bench
 
-# Benchmarks built with their capability, found here by name once they land (bench/bench_<name>.py).
-EXPECTED = {"bench_reminders": "envoi des rappels (2 000 MP sous limite de débit 429 + Retry-After)"}
-
-
 def main(argv: list[str]) -> int:
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     wanted = [f"bench_{a.removeprefix('bench_')}" for a in argv] or names
@@ -29,9 +25,6 @@ def main(argv: list[str]) -> int:
             failed += 1
             print(f"ÉCHEC de {name} : {exc!r}")
         print(f"({name} : {time.monotonic() - start:.1f} s)")
-    for name, what in EXPECTED.items():
-        if name not in names and not argv:
-            print(f"\n=== {name} === pas encore là : {what}, livré avec la file d'envoi des rappels")
     return 1 if failed else 0
 
 
