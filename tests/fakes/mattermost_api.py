@@ -122,7 +122,7 @@ class FakeMattermostAPI:
         with self.lock:
             return [call for call in self.calls if call.route == route]
 
-    def wait_for(self, route: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(self, route: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.calls_to(route)
@@ -131,7 +131,7 @@ class FakeMattermostAPI:
             time.sleep(0.01)
         raise AssertionError(f"expected {count} call(s) to {route}, got {len(self.calls_to(route))}")
 
-    def wait_authenticated(self, count: int = 1, timeout: float = 5.0) -> None:
+    def wait_authenticated(self, count: int = 1, timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.authentications >= count and len(self.sockets) >= 1:

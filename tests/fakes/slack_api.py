@@ -102,7 +102,7 @@ class FakeSlackAPI:
         with self.lock:
             return [call for call in self.calls if call.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
         """Replies are sent after the ack, off the request thread: wait until they arrive."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

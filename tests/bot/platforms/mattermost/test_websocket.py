@@ -31,7 +31,7 @@ class Votes:
             self.seen.append((event.user_id, event.emoji, event.added, object_id))
         return [Reply(f"vote {event.emoji} noté", visibility=Visibility.CHANNEL)] if event.added else []
 
-    def wait(self, count: int, timeout: float = 5.0) -> list[tuple[str, str, bool, int]]:
+    def wait(self, count: int, timeout: float = 15.0) -> list[tuple[str, str, bool, int]]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
