@@ -19,7 +19,7 @@ from storage import Database
 from storage.migrate import upgrade
 from tests.support.postgres import PostgresCluster
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"  # real payload samples; SOURCES.md says where each is from
 _names = itertools.count()
 
 
