@@ -28,6 +28,7 @@ from handlers import Service
 
 if TYPE_CHECKING:
     from bot.platforms.mattermost.runtime import MattermostRuntime
+    from bot.platforms.slack.commands_http import SlashCommands
 
 log = logging.getLogger(__name__)
 # The public page runs its own script and style only, and is never framed by another site.
@@ -39,6 +40,7 @@ PUBLIC_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestor
 class WebRuntime:
     service: Service
     slack_app: App | None = None
+    slack_commands: SlashCommands | None = None
     deliverers: list[Deliverer] = field(default_factory=list)
     mattermost: MattermostRuntime | None = None
 
@@ -50,8 +52,10 @@ def create_app(settings: Settings, service: Service | None = None,
     runtime = WebRuntime(service=service)
     if settings.slack_signing_secret and "slack" in platforms:
         from bot.platforms.slack.app import build_slack_app
+        from bot.platforms.slack.commands_http import SlashCommands
 
         runtime.slack_app, slack = build_slack_app(settings, service)
+        runtime.slack_commands = SlashCommands(settings.secret("slack_signing_secret"), slack)
         runtime.deliverers.append(slack.deliverer)
     if settings.mattermost_url and "mattermost" in platforms:
         from bot.platforms.mattermost.runtime import build_mattermost
@@ -66,7 +70,19 @@ def create_app(settings: Settings, service: Service | None = None,
         if runtime.slack_app is None:
             return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
         body = (await request.body()).decode("utf-8")
-        bolt_request = BoltRequest(body=body, query=request.url.query, headers=dict(request.headers))
+        headers = dict(request.headers)
+        commands = runtime.slack_commands
+        if commands is not None and commands.accepts(body, headers):
+            fields = commands.read(body, headers)
+            if isinstance(fields, tuple):
+                status, answer, answer_headers = fields
+            elif commands.quick(fields):  # short work: answered here, without a hop to a thread and back
+                status, answer, answer_headers = commands.answer(fields, on_loop=True)
+            else:
+                status, answer, answer_headers = await anyio.to_thread.run_sync(commands.answer, fields,
+                                                                                limiter=workers)
+            return Response(answer, status_code=status, headers=answer_headers)
+        bolt_request = BoltRequest(body=body, query=request.url.query, headers=headers)
         # Bolt and the handlers are synchronous: run them in a worker thread, never on the event loop.
         bolt_response = await anyio.to_thread.run_sync(runtime.slack_app.dispatch, bolt_request, limiter=workers)
         return Response(bolt_response.body, status_code=bolt_response.status,

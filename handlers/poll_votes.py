@@ -16,7 +16,7 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, select
+from sqlalchemy import bindparam, case, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -69,11 +69,18 @@ def _insert(session: Session):
 def add_vote(session: Session, target_kind: str, target_id: int, voter_id: int, value: str,
              poll_id: int | None = None) -> bool:
     """True when the vote is new; a duplicate (retry, recount, concurrent twin) changes nothing."""
-    inserted = session.scalar(
-        _insert(session)(Vote).values(poll_id=poll_id, target_kind=target_kind, target_id=target_id,
-                                      voter_id=voter_id, value=value, created_at=datetime.now(UTC))
-        .on_conflict_do_nothing().returning(Vote.id))
+    dialect = session.get_bind().dialect.name
+    statement = _ADD_VOTE.get(dialect)
+    if statement is None:  # built once per dialect: votes come in bursts
+        statement = _ADD_VOTE[dialect] = _insert(session)(Vote).values(
+            {column: bindparam(column) for column in ("poll_id", "target_kind", "target_id", "voter_id", "value",
+                                                      "created_at")}).on_conflict_do_nothing().returning(Vote.id)
+    inserted = session.scalar(statement, {"poll_id": poll_id, "target_kind": target_kind, "target_id": target_id,
+                                          "voter_id": voter_id, "value": value, "created_at": datetime.now(UTC)})
     return inserted is not None
+
+
+_ADD_VOTE: dict[str, Any] = {}
 
 
 def remove_vote(session: Session, target_kind: str, target_id: int, voter_id: int, value: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -385,10 +385,13 @@ class _OptionFacts:
 
 def _facts(session: Session, option_id: int) -> tuple[_PollFacts, _OptionFacts] | None:
     """What a vote needs, in one query: reactions come in bursts, so each one stays cheap."""
-    row = session.execute(select(Poll.id, Poll.number, Poll.kind, Poll.anonymous, Poll.members_only,
-                                 Poll.closed_at, PollOption.id, PollOption.position, PollOption.label)
-                          .join(PollOption, PollOption.poll_id == Poll.id).where(PollOption.id == option_id)).first()
+    row = session.execute(_FACTS, {"option_id": option_id}).first()
     return (_PollFacts(*row[:6]), _OptionFacts(*row[6:])) if row else None
+
+
+_FACTS = select(Poll.id, Poll.number, Poll.kind, Poll.anonymous, Poll.members_only, Poll.closed_at, PollOption.id,
+                PollOption.position, PollOption.label).join(PollOption, PollOption.poll_id == Poll.id).where(
+                    PollOption.id == bindparam("option_id"))
 
 
 @registry.on_reaction(OPTION)

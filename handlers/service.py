@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rapidfuzz import process
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -237,6 +237,10 @@ class Service:
             return [(channel, message) for channel, message in rows]
 
     # -- members ------------------------------------------------------------------------------
+    def knows(self, platform: str, user_id: str) -> bool:
+        """Whether this person was met already in this process (no profile to fetch before answering)."""
+        return (platform, user_id) in self._known
+
     def _first_contact_profile(self, platform: str, user_id: str, loader: ProfileLoader | None,
                                user_name: str = "") -> Profile | None:
         """Meets someone new: their platform profile is fetched outside any transaction, and they are
@@ -282,9 +286,14 @@ class Service:
         return club
 
 
+# Built once: every command, click and reaction looks its member up, and building the statement cost
+# as much as running it.
+_MEMBER = select(Member).where(Member.club_id == bindparam("club_id"), Member.platform == bindparam("platform"),
+                               Member.platform_user_id == bindparam("user_id"))
+
+
 def find_member(session: Session, club_id: int, platform: str, user_id: str) -> Member | None:
-    return session.scalar(select(Member).where(
-        Member.club_id == club_id, Member.platform == platform, Member.platform_user_id == user_id))
+    return session.scalar(_MEMBER, {"club_id": club_id, "platform": platform, "user_id": user_id})
 
 
 def ensure_member(session: Session, club: Club, settings: ClubSettings, platform: str, user_id: str,
@@ -315,9 +324,16 @@ def claim_event(session: Session, platform: str, event_id: str) -> bool:
     """True the first time a platform event id is seen; False for a retried delivery."""
     if not event_id:
         return True
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    inserted = session.scalar(
-        insert(ProcessedEvent).values(platform=platform, event_id=event_id, received_at=datetime.now(UTC))
-        .on_conflict_do_nothing().returning(ProcessedEvent.event_id)
-    )
+    dialect = session.get_bind().dialect.name
+    statement = _CLAIMS.get(dialect)
+    if statement is None:  # built once per dialect: a burst of reactions claims one id each
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = _CLAIMS[dialect] = insert(ProcessedEvent).values(
+            platform=bindparam("platform"), event_id=bindparam("event_id"), received_at=bindparam("received_at"),
+        ).on_conflict_do_nothing().returning(ProcessedEvent.event_id)
+    inserted = session.scalar(statement, {"platform": platform, "event_id": event_id,
+                                          "received_at": datetime.now(UTC)})
     return inserted is not None
+
+
+_CLAIMS: dict[str, object] = {}

@@ -41,10 +41,12 @@ class SlackRuntime:
         page = page_for(self.service, "slack", user_id, profile=lambda: self.platform.profile(user_id))
         if page is None:
             return
+        # Noted before the call: a command answered while views.publish is under way refreshes it again.
+        self.home_seen.add(user_id)
         try:
             self.platform.client.views_publish(user_id=user_id, view=home_view(page))
-            self.home_seen.add(user_id)
         except Exception:
+            self.home_seen.discard(user_id)
             log.warning("App Home of %s not published", user_id, exc_info=True)
 
     def refresh_home(self, user_id: str) -> None:

@@ -49,10 +49,12 @@ def open_forms(replies: list[Reply], trigger_id: str | None, channel: str, slack
     return kept
 
 
-def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> None:
+def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> bool:
+    """Answers on the ack; True when a form was opened (a Web API call during the request)."""
     command = to_command(body, slack)
-    replies = open_forms(slack.service.handle_command(command), body.get("trigger_id"), command.channel_id,
-                         slack)
+    replies = slack.service.handle_command(command)
+    forms = any(reply.form is not None for reply in replies)
+    replies = open_forms(replies, body.get("trigger_id"), command.channel_id, slack)
     first, rest = split_for_ack(replies)
     if first is None:
         ack()
@@ -61,10 +63,12 @@ def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> None:
         ack(response_type=response_type, **render.message(first))
     slack.later(rest, command.channel_id, command.user_id)
     slack.refresh_home(command.user_id)
+    return forms
 
 
-def other_command(ack: Ack, slack: SlackRuntime) -> None:
+def other_command(ack: Ack, slack: SlackRuntime) -> bool:
     ack(text=f"club-bot répond à la commande {slack.command}. Essayez `{slack.command} aide`.")
+    return False
 
 
 def register(app: App, slack: SlackRuntime) -> None:

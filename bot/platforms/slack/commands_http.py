@@ -1,0 +1,92 @@
+"""Slash commands over HTTP, answered without Bolt's dispatch (the same listeners, the same checks).
+
+A slash command needs none of what Bolt's dispatch does for the other requests (authorisation, event
+filters, kwargs injection, listener matching): its cost was a third of a command's. Each request is
+verified exactly as Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the timestamp within
+5 minutes); `ssl_check` requests and everything that is not a slash command go on to Bolt.
+
+Short commands are answered on the event loop itself: the hop to a worker thread and back cost as much
+CPU as the command, and more under load (threads contending for the GIL). A command is short when the
+person is already known (no profile to fetch from Slack) and its verb has lately been: its cost is
+learnt in a worker thread (CPU time) and checked again on the loop (wall time); a verb that turns
+slow, or that opens a form (a Web API call), goes back to the worker threads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from urllib.parse import parse_qsl
+
+from slack_bolt import Ack
+from slack_sdk.signature import SignatureVerifier
+
+from bot.platforms.slack.listeners.commands import club_command, other_command
+from bot.platforms.slack.runtime import SlackRuntime
+from handlers import registry
+from handlers.service import split_verb
+
+log = logging.getLogger(__name__)
+FORM = "application/x-www-form-urlencoded"
+Answer = tuple[int, str, dict[str, str]]
+JSON = {"content-type": "application/json;charset=utf-8"}
+QUICK_SECONDS = 0.003  # what a request may hold the event loop for
+FORGET = 0.9  # a slow run is forgotten after a few dozen quick ones
+FORM_COST = 1.0  # a form opened by a Web API call: the verb stays off the loop for a while
+
+
+class SlashCommands:
+    def __init__(self, signing_secret: str, slack: SlackRuntime) -> None:
+        self.verifier = SignatureVerifier(signing_secret)
+        self.slack = slack
+        self._costs: dict[str, float] = {}  # verb -> its recent cost in seconds (slow runs fade slowly)
+
+    @staticmethod
+    def accepts(body: str, headers: dict[str, str]) -> bool:
+        """A slash command's body: form-encoded fields with `command`, no `payload`, not an ssl_check."""
+        return (headers.get("content-type", "").split(";")[0].strip() == FORM and not body.startswith("{")
+                and "command=" in body and "payload=" not in body and "ssl_check=" not in body)
+
+    def read(self, body: str, headers: dict[str, str]) -> dict[str, str] | Answer:
+        """The command's fields once its signature is verified; or the refusal to answer."""
+        if not self.verifier.is_valid(body, headers.get("x-slack-request-timestamp", "0"),
+                                      headers.get("x-slack-signature", "")):
+            log.info("slash command with an invalid signature refused")
+            return 401, json.dumps({"error": "invalid request"}), JSON
+        fields = dict(parse_qsl(body, keep_blank_values=True))
+        if not fields.get("command") or not fields.get("user_id"):
+            return 404, json.dumps({"error": "unhandled request"}), JSON
+        return fields
+
+    def _kind(self, fields: dict[str, str]) -> str:
+        if fields["command"] != self.slack.command:
+            return ""
+        verb = registry.VERBS.get(split_verb(fields.get("text", ""))[0] or "aide")
+        return verb.name if verb is not None else "?"
+
+    def quick(self, fields: dict[str, str]) -> bool:
+        """Whether this command may be answered on the event loop."""
+        cost = self._costs.get(self._kind(fields))
+        return cost is not None and cost < QUICK_SECONDS and self.slack.service.knows("slack", fields["user_id"])
+
+    def answer(self, fields: dict[str, str], on_loop: bool = False) -> Answer:
+        """(status, body, headers) of the answer, as Bolt would give them; the verb's cost is noted."""
+        ack = Ack()
+        clock = time.perf_counter if on_loop else time.thread_time
+        start = clock()
+        try:
+            if fields["command"] == self.slack.command:
+                opened_form = club_command(ack, fields, self.slack)
+            else:
+                opened_form = other_command(ack, self.slack)
+        except Exception:
+            log.exception("slash command %s failed", fields["command"])
+            return 500, "", {}
+        kind = self._kind(fields)
+        cost = FORM_COST if opened_form else clock() - start
+        self._costs[kind] = max(cost, self._costs.get(kind, cost) * FORGET)
+        response = ack.response
+        if response is None:  # every listener acks; kept as Bolt answers a listener that did not
+            return 404, json.dumps({"error": "unhandled request"}), JSON
+        return response.status, response.body, {k: v[0] for k, v in response.headers.items() if v}
