@@ -144,7 +144,7 @@ def decision_form(ctx: Context, group: Group) -> Form:
 
 @registry.on_form("decision")
 def decision_submitted(ctx: Context, values: dict[str, str], state: str) -> list[Reply]:
-    group = ctx.session.get(Group, int(state)) if state.isdigit() else None
+    group = ctx.session.get(Group, parse_number(state)) if parse_number(state) else None
     if group is None or group.club_id != ctx.club.id:
         raise UserError("Ce groupe n'existe plus.")
     return record(ctx, group, values, values.get("confidentiel") == "oui")

@@ -171,7 +171,7 @@ def respond(ctx: Context, consultation: Consultation, choice: str, reason: str =
 
 
 def _by_id(ctx: Context, value: str) -> Consultation:
-    found = ctx.session.get(Consultation, int(value)) if value.isdigit() else None
+    found = ctx.session.get(Consultation, parse_number(value)) if parse_number(value) else None
     if found is None or found.club_id != ctx.club.id:
         raise UserError("Cette consultation n'existe plus.")
     return found

@@ -41,9 +41,13 @@ def fold(text: str) -> str:
     return bare.strip()
 
 
+MAX_DIGITS = 9
+
+
 def parse_number(token: str) -> int | None:
-    """'#12' or '12' -> 12; anything else -> None."""
+    """'#12' or '12' -> 12; anything else -> None, including numbers no row can have (over nine digits,
+    beyond the database's integers) and digits int() refuses ('²')."""
     token = token.strip()
     if token.startswith("#"):
         token = token[1:]
-    return int(token) if token.isdigit() else None
+    return int(token) if token.isascii() and token.isdecimal() and len(token) <= MAX_DIGITS else None
