@@ -19,6 +19,9 @@ from storage import Database
 from storage.migrate import upgrade
 from tests.support.postgres import PostgresCluster
 
+# The groups area's `club` fixture (a Club whose console channel is the Club's), for every module testing it.
+pytest_plugins = ["tests.handlers.groups_support"]
+
 CORPUS = Path(__file__).resolve().parent / "corpus"  # real payload samples; SOURCES.md says where each is from
 _names = itertools.count()
 

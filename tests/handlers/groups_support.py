@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from bot.platforms.console import Console
-from handlers import Command, Service, registry
+from handlers import ClubSettings, Command, Service, registry
 from handlers.i18n import N_
+from handlers.programme import load_programme
+from storage import Database
 from storage.models import Role
 
 THEMES = [(101, "Accueil des publics", "Guichets et parcours"), (102, "Données partagées", "")]
@@ -41,6 +45,18 @@ SETUP = """
 /club groupe inviter 1 @gilles, élu
 :as camille
 """
+
+
+@pytest.fixture
+def club(database_url: str, clock) -> Iterator[Service]:
+    """The console's channel is the Club's; other channels (a group's private one) exist on the side.
+    Test modules of the groups area import this fixture."""
+    settings = ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}),
+                            club_channels={"console": "club"})
+    db = Database(database_url)
+    with retain_verb():
+        yield Service(db, settings, clock=clock)
+    db.dispose()
 
 
 def two_groups(service: Service) -> Console:

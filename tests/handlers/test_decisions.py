@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import pytest
 
 from bot.platforms.console import Console
-from handlers import ClubSettings, FormSubmission, Service
-from handlers.programme import load_programme
-from storage import Database
-from tests.conftest import FakeClock
-from tests.handlers.groups_support import retain_verb, run, say, two_groups
+from handlers import FormSubmission, Service
+from tests.handlers.groups_support import run, say, two_groups
 
 SECRET = "SECRET-fusion-des-guichets"
 PUBLIC = "PUBLIC-fiches-reflexes"
 INSIDERS = {"nina", "lea", "karim", "fanny", "camille"}  # group 1's member, referents, facilitator, admin
 OUTSIDERS = {"paul", "gilles", "bob"}  # referent of group 2, guest of group 1 (participant), a member
 
-
-@pytest.fixture
-def club(database_url: str, clock: FakeClock) -> Iterator[Service]:
-    settings = ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}),
-                            club_channels={"console": "club"})
-    db = Database(database_url)
-    with retain_verb():
-        yield Service(db, settings, clock=clock)
-    db.dispose()
 
 
 def club_channel_lines(console: Console) -> list[str]:

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.platforms.console import Console
-from handlers import ClubSettings, FormSubmission, Service
+from handlers import FormSubmission, Service
 from handlers.dissemination import approved_deliverables
-from handlers.programme import load_programme
-from storage import Database
 from tests.conftest import FakeClock
-from tests.handlers.groups_support import retain_verb, run, say, two_groups
+from tests.handlers.groups_support import run, say, two_groups
 
 AFTER_DEADLINE = datetime(2027, 1, 26, 9, 0, tzinfo=UTC)  # the default deadline is 14 days after 11 January
 
-
-@pytest.fixture
-def club(database_url: str, clock: FakeClock) -> Iterator[Service]:
-    settings = ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}),
-                            club_channels={"console": "club"})
-    db = Database(database_url)
-    with retain_verb():
-        yield Service(db, settings, clock=clock)
-    db.dispose()
 
 
 def consult(console: Console) -> str:

@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.platforms.console import Console
-from handlers import ClubSettings, Service, registry
-from handlers.programme import load_programme
-from storage import Database
+from handlers import Service, registry
 from storage.groups import Group
 from tests.conftest import FakeClock
-from tests.handlers.groups_support import retain_verb, run, say, two_groups
+from tests.handlers.groups_support import run, say, two_groups
 
 REFUSALS = ("Réservé aux référent·es", "Cette commande est réservée", "Seul·es les référent·es",
            "réservé aux membres du Club", "votre avis n'est pas demandé", "réservé à l'équipe d'animation")
 
-
-@pytest.fixture
-def club(database_url: str, clock: FakeClock) -> Iterator[Service]:
-    """The console's channel is the Club's; other channels (a group's private one) exist on the side."""
-    settings = ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}),
-                            club_channels={"console": "club"})
-    db = Database(database_url)
-    with retain_verb():
-        yield Service(db, settings, clock=clock)
-    db.dispose()
 
 
 def refused(answer: str) -> bool:

@@ -3,16 +3,11 @@ shown outside its group, whatever the verb and its argument."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from handlers import ClubSettings, Service, registry
-from handlers.programme import load_programme
-from storage import Database
+from handlers import Service, registry
 from storage.models import Role
-from tests.conftest import FakeClock
-from tests.handlers.groups_support import retain_verb, run, two_groups
+from tests.handlers.groups_support import run, two_groups
 from tests.reliability.support import snapshot
 
 SECRET = "SECRET-matrice-des-droits"
@@ -24,15 +19,6 @@ CLUB_ROLE = {"participant": Role.PARTICIPANT, "membre": Role.MEMBRE, "facilitate
 OUTSIDERS = {"participant", "membre", "referent"}  # not in group 1: must never read its confidential note
 REFUSED = "Cette commande est réservée aux personnes ayant le rôle « {role} »"
 
-
-@pytest.fixture
-def club(database_url: str, clock: FakeClock) -> Iterator[Service]:
-    settings = ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}),
-                            club_channels={"console": "club"})
-    db = Database(database_url)
-    with retain_verb():
-        yield Service(db, settings, clock=clock)
-    db.dispose()
 
 
 def verbs() -> list[registry.Verb]:
