@@ -160,6 +160,14 @@ def next_number(session: Session, club_id: int) -> int:
     return (session.scalar(select(func.max(Event.number)).where(Event.club_id == club_id)) or 0) + 1
 
 
+def event_of(plan: Planned, club_id: int, number: int, now: datetime, **changes: object) -> Event:
+    """The calendar row of a planned event; `changes` adapt it (a working group's own session)."""
+    fields = dict(series=plan.series, occurrence=plan.occurrence, kind=plan.kind, title=plan.title,
+                  starts_at=plan.starts_at, duration_minutes=plan.duration_minutes, place=plan.place,
+                  audience=plan.audience, visio_url=plan.visio_url) | changes
+    return Event(club_id=club_id, number=number, created_at=now, updated_at=now, **fields)
+
+
 def ensure_year(session: Session, club_id: int, programme: Programme, year: int, now: datetime) -> list[Event]:
     """Writes the year's events that are not there yet (idempotent); returns the new ones."""
     existing = set(session.execute(select(Event.series, Event.occurrence).where(
@@ -169,10 +177,7 @@ def ensure_year(session: Session, club_id: int, programme: Programme, year: int,
     for plan in plan_year(programme, year):
         if (plan.series, plan.occurrence) in existing:
             continue
-        event = Event(club_id=club_id, number=number, series=plan.series, occurrence=plan.occurrence,
-                      kind=plan.kind, title=plan.title, starts_at=plan.starts_at,
-                      duration_minutes=plan.duration_minutes, place=plan.place, audience=plan.audience,
-                      visio_url=plan.visio_url, created_at=now, updated_at=now)
+        event = event_of(plan, club_id, number, now)
         session.add(event)
         created.append(event)
         number += 1

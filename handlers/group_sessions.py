@@ -43,11 +43,9 @@ def plan_sessions(ctx: Context, group_id: int) -> list[Reply]:
             continue
         if plan.occurrence in existing:
             continue
-        event = Event(club_id=ctx.club.id, number=number, series=session_key(plan.series, group),
-                      occurrence=plan.occurrence, kind=plan.kind, title=f"{plan.title} — {group.title}"[:200],
-                      starts_at=plan.starts_at, duration_minutes=plan.duration_minutes, place=plan.place,
-                      audience="groupe", visio_url=plan.visio_url, group_id=group.id,
-                      created_at=ctx.now, updated_at=ctx.now)
+        event = generation.event_of(plan, ctx.club.id, number, ctx.now, series=session_key(plan.series, group),
+                                    title=f"{plan.title} — {group.title}"[:200], audience="groupe",
+                                    group_id=group.id)
         ctx.session.add(event)
         created.append(event)
         number += 1
