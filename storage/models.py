@@ -46,10 +46,14 @@ class Role(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        return _ROLE_RANKS[self]
 
     def at_least(self, other: Role) -> bool:
         return self.rank >= other.rank
+
+
+# Every command checks a role: the order is read once, not rebuilt from the enum on each check.
+_ROLE_RANKS = {role: rank for rank, role in enumerate(Role)}
 
 
 class Club(Base):

@@ -17,9 +17,9 @@ _MENTION = re.compile(r"&lt;@([A-Z0-9]+)&gt;")
 def mrkdwn(text: str) -> str:
     """Escapes &, <, > (so no user text can become <!channel>), then our light Markdown to mrkdwn."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MENTION.sub(r"<@\1>", text)
-    text = _LINK.sub(r"<\2|\1>", text)
-    return _BOLD.sub(r"*\1*", text)
+    text = _MENTION.sub(r"<@\1>", text) if "&lt;@" in text else text
+    text = _LINK.sub(r"<\2|\1>", text) if "](" in text else text
+    return _BOLD.sub(r"*\1*", text) if "**" in text else text
 
 
 def _chunks(text: str) -> list[str]:
@@ -42,9 +42,10 @@ def _chunks(text: str) -> list[str]:
     return chunks
 
 
-def blocks(reply: Reply) -> list[dict]:
+def blocks(reply: Reply, text: str | None = None) -> list[dict]:
+    """`text`: the reply's text already in mrkdwn, when the caller has it."""
     out: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-                       for chunk in _chunks(mrkdwn(reply.text))]
+                       for chunk in _chunks(mrkdwn(reply.text) if text is None else text)]
     if reply.buttons:
         out.append({"type": "actions",
                     "elements": [_button(button, index) for index, button in enumerate(reply.buttons[:25])]})
@@ -53,7 +54,8 @@ def blocks(reply: Reply) -> list[dict]:
 
 def message(reply: Reply) -> dict:
     """Arguments for chat.postMessage / chat.update / ack: fallback text plus blocks."""
-    return {"text": mrkdwn(reply.text)[:3000], "blocks": blocks(reply)}
+    text = mrkdwn(reply.text)
+    return {"text": text[:3000], "blocks": blocks(reply, text)}
 
 
 FORM_CALLBACK = "club-form"
