@@ -131,6 +131,11 @@ def main() -> None:
                          p99 < 50 if clients == 20 else None)
                     line(f"/club {label} — {clients} client(s) erreurs", str(err), "0", f"bolt {base_err}",
                          err == 0)
+                    if clients == 20 and text == "aide":  # the same people again: no first contact now
+                        known, known_err = measure(club.url, "/club", text, clients, total, expect)
+                        line("/club aide — 20 clients, déjà connus p50 / p99",
+                             f"{percentile(known, 50):.1f} / {percentile(known, 99):.1f} ms", "p99 < 50 ms",
+                             f"bolt {base50:.1f} / {base99:.1f} ms", percentile(known, 99) < 50 and known_err == 0)
             posted = len(api.calls_to("chat.postMessage"))
             line("propositions publiées dans le canal", str(posted), str(2 * PROPOSALS), "", posted >= 2 * PROPOSALS)
             line("RSS au repos de club-bot serve", f"{club_rss:.0f} Mo", "< 120 Mo", f"bolt {bare_rss:.0f} Mo",
