@@ -29,6 +29,7 @@ from handlers import Service
 if TYPE_CHECKING:
     from bot.platforms.mattermost.runtime import MattermostRuntime
     from bot.platforms.slack.commands_http import SlashCommands
+    from bot.platforms.slack.reactions_http import ReactionEvents
 
 log = logging.getLogger(__name__)
 # The public page runs its own script and style only, and is never framed by another site.
@@ -41,6 +42,7 @@ class WebRuntime:
     service: Service
     slack_app: App | None = None
     slack_commands: SlashCommands | None = None
+    slack_reactions: ReactionEvents | None = None
     deliverers: list[Deliverer] = field(default_factory=list)
     mattermost: MattermostRuntime | None = None
 
@@ -53,9 +55,11 @@ def create_app(settings: Settings, service: Service | None = None,
     if settings.slack_signing_secret and "slack" in platforms:
         from bot.platforms.slack.app import build_slack_app
         from bot.platforms.slack.commands_http import SlashCommands
+        from bot.platforms.slack.reactions_http import ReactionEvents
 
         runtime.slack_app, slack = build_slack_app(settings, service)
         runtime.slack_commands = SlashCommands(settings.secret("slack_signing_secret"), slack)
+        runtime.slack_reactions = ReactionEvents(runtime.slack_commands.verifier, slack)
         runtime.deliverers.append(slack.deliverer)
     if settings.mattermost_url and "mattermost" in platforms:
         from bot.platforms.mattermost.runtime import build_mattermost
@@ -81,6 +85,12 @@ def create_app(settings: Settings, service: Service | None = None,
             else:
                 status, answer, answer_headers = await anyio.to_thread.run_sync(commands.answer, fields,
                                                                                 limiter=workers)
+            return Response(answer, status_code=status, headers=answer_headers)
+        reactions = runtime.slack_reactions
+        payload = reactions.read(body, headers) if reactions is not None else None
+        if payload is not None:  # a vote: written in a worker thread before the answer
+            status, answer, answer_headers = await anyio.to_thread.run_sync(reactions.answer, body, headers, payload,
+                                                                            limiter=workers)
             return Response(answer, status_code=status, headers=answer_headers)
         bolt_request = BoltRequest(body=body, query=request.url.query, headers=headers)
         # Bolt and the handlers are synchronous: run them in a worker thread, never on the event loop.

@@ -3,6 +3,7 @@ platform's own reactions (reactions.get) win over missed events at closing."""
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from handlers import Anchor
 from handlers.poll_votes import GRADES, NUMBERS, REJECT, tally
 from storage.polls import Poll
-from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
+from tests.support.slack import CLUB_CHANNEL, SlackBot, reaction_body, running_slack_bot, signed_headers
 
 ADMIN = "UADMIN01"
 
@@ -178,3 +179,25 @@ def test_anonymous_poll_confirms_to_the_voter_only(slack: SlackBot) -> None:
     public = [c.params.get("text", "") for c in slack.api.calls if c.method in ("chat.postMessage", "chat.update")]
     assert _results_posts(slack) and not [text for text in public if "U0SECRET" in text or "secret" in text]
     assert current_tally(slack)[0] == {1: 1, 2: 0}
+
+
+def test_the_bots_own_reactions_and_tampered_events_are_not_votes(slack: SlackBot) -> None:
+    """The bot's inviting reactions come back as events: never counted. A reaction whose body was changed
+    after signing is refused and writes nothing. A reaction on a file is acknowledged and ignored."""
+    for user in ("U0MEMBRE1", "U0MEMBRE2", "U0MEMBRE3"):
+        slack.api.add_user(user, user)
+    first, second, _third = open_poll(slack, "")
+    assert slack.reaction("U0CLUBBOT", CLUB_CHANNEL, first, "+1").status_code == 200
+    body = reaction_body("U0MEMBRE1", CLUB_CHANNEL, second, "+1")
+    headers = signed_headers(body, content_type="application/json")
+    tampered = body.replace("U0MEMBRE1", "U0MEMBRE2")
+    assert slack.http.post("/slack/events", content=tampered.encode(), headers=headers).status_code == 401
+    on_file = json.loads(reaction_body("U0MEMBRE3", CLUB_CHANNEL, second, "+1"))
+    on_file["event"]["item"] = {"type": "file", "file": "F1"}
+    raw = json.dumps(on_file)
+    assert slack.http.post("/slack/events", content=raw.encode(),
+                           headers=signed_headers(raw, content_type="application/json")).status_code == 200
+    assert set(current_tally(slack)[0].values()) == {0}
+    assert slack.reaction("U0MEMBRE1", CLUB_CHANNEL, second, "+1").status_code == 200
+    scores = current_tally(slack)[0]
+    assert scores[2] > 0 and scores[1] == scores[3] == 0

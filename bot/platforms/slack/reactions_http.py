@@ -1,0 +1,60 @@
+"""Reaction events over HTTP, handled without Bolt's dispatch (the same check, the same listener).
+
+A vote comes as a `reaction_added` or `reaction_removed` event, in bursts when a poll is announced. Bolt's
+dispatch of an event (its middleware chain, listener matching, kwargs injection) cost as much as the vote
+itself. Each request is verified exactly as Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the
+timestamp within 5 minutes); the bot's own reactions are ignored, as Bolt's `IgnoringSelfEvents` does; the
+vote is written before the answer (as with Bolt's `process_before_response`), and a listener error answers
+500 as Bolt does, so that Slack delivers the event again. Every other event goes on to Bolt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.platforms.slack.listeners.events import reaction
+from bot.platforms.slack.runtime import SlackRuntime
+
+log = logging.getLogger(__name__)
+KINDS = {"reaction_added": True, "reaction_removed": False}  # event type -> added
+Answer = tuple[int, str, dict[str, str]]
+
+
+class ReactionEvents:
+    def __init__(self, verifier: SignatureVerifier, slack: SlackRuntime) -> None:
+        self.verifier = verifier
+        self.slack = slack
+
+    @staticmethod
+    def read(body: str, headers: dict[str, str]) -> dict | None:
+        """The event callback when the body is a reaction event; None for anything else (left to Bolt)."""
+        if '"reaction_' not in body or not headers.get("content-type", "").startswith("application/json"):
+            return None
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None
+        event = payload.get("event") if isinstance(payload, dict) else None
+        if payload.get("type") != "event_callback" or not isinstance(event, dict) or event.get("type") not in KINDS:
+            return None
+        return payload
+
+    def answer(self, body: str, headers: dict[str, str], payload: dict) -> Answer:
+        if not self.verifier.is_valid(body, headers.get("x-slack-request-timestamp", "0"),
+                                      headers.get("x-slack-signature", "")):
+            log.info("reaction event with an invalid signature refused")
+            return 401, json.dumps({"error": "invalid request"}), {"content-type": "application/json;charset=utf-8"}
+        event = payload["event"]
+        if not event.get("user") or not isinstance(event.get("reaction"), str):
+            return 200, "", {}
+        if event["user"] == self.slack.platform.bot_user_id:
+            return 200, "", {}  # the bot's own inviting reactions
+        try:
+            reaction(payload, event, self.slack, KINDS[event["type"]])
+        except Exception:
+            log.exception("reaction event %s failed", payload.get("event_id"))
+            return 500, "", {}
+        return 200, "", {}
