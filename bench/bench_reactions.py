@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
@@ -63,10 +64,17 @@ def _count_votes_in(session) -> int:
     return session.scalar(select(func.count()).select_from(Vote)) or 0
 
 
-def ingest_over_http(url: str) -> tuple[float, int, bool]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process: less sensitive than a rate to what else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ingest_over_http(url: str) -> tuple[float, int, bool, float]:
     """`club-bot serve` in its own process, a poll posted by a signed /club sondage, then SENDERS
     keep-alive clients sending signed reaction events: adds, Slack's retries of some of them (same
-    event id, X-Slack-Retry-Num) and removals. Returns (events/s, votes lost or extra, tally right)."""
+    event id, X-Slack-Retry-Num) and removals. Returns (events/s, votes lost or extra, tally right,
+    the server's CPU milliseconds per event)."""
     with FakeSlackAPI() as api:
         api.add_user("UADMIN01", "Camille")
         env = {"DATABASE_URL": url, "SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -101,7 +109,9 @@ def ingest_over_http(url: str) -> tuple[float, int, bool]:
                         refused.append(answer)
                 client.close()
 
+            cpu_before = cpu_seconds(server.process.pid)
             elapsed = _parallel(send)
+            cpu_ms = (cpu_seconds(server.process.pid) - cpu_before) * 1000 / sum(sent)
             with db.transaction() as session:
                 poll = session.get(Poll, poll.id)
                 stored = _count_votes_in(session)
@@ -109,7 +119,7 @@ def ingest_over_http(url: str) -> tuple[float, int, bool]:
             truth = _ground_truth()
             right = [int(counted.scores[option.id]) for option in poll.options] == \
                 [sum(1 for _voter, o in truth if o == n) for n in range(OPTIONS)]
-            return sum(sent) / elapsed, abs(len(truth) - stored) + len(refused), right
+            return sum(sent) / elapsed, abs(len(truth) - stored) + len(refused), right, cpu_ms
         finally:
             db.dispose()
             server.stop()
@@ -254,10 +264,11 @@ def main() -> None:
     try:
         for offset, label in ((0, "SQLite"), (3, "PostgreSQL")):
             http_url, direct_url, tally_url = (url for _l, url in urls[offset:offset + 3])
-            rate, lost, right = ingest_over_http(http_url)
+            rate, lost, right, cpu_ms = ingest_over_http(http_url)
             service_rate, raw_rate = ingest_direct(direct_url)
             line(f"[{label}] réactions/s, HTTP signé, {SENDERS} envois", f"{rate:.0f}/s", f"≥ {TARGET_RATE:.0f}/s",
                  f"Service seul {service_rate:.0f}/s", rate >= TARGET_RATE)
+            line(f"[{label}] CPU du serveur par événement", f"{cpu_ms:.2f} ms", "—", "")
             line(f"[{label}] votes perdus ou en trop", str(lost), "0", f"INSERT nu {raw_rate:.0f}/s", lost == 0)
             line(f"[{label}] décompte = vérité terrain", "oui" if right else "NON", "oui", "", right)
             for kind, (ms, before) in tally_big_poll(tally_url).items():
