@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 FORM = "application/x-www-form-urlencoded"
 Answer = tuple[int, str, dict[str, str]]
 JSON = {"content-type": "application/json;charset=utf-8"}
+REFUSED: Answer = (401, json.dumps({"error": "invalid request"}), JSON)  # Bolt's answer to a bad signature
+
+
+def signed(verifier: SignatureVerifier, body: str, headers: dict[str, str]) -> bool:
+    """Bolt's check: the HMAC of the raw body with the signing secret, the timestamp within 5 minutes."""
+    return verifier.is_valid(body, headers.get("x-slack-request-timestamp", "0"), headers.get("x-slack-signature", ""))
 QUICK_SECONDS = 0.003  # what a request may hold the event loop for
 FORGET = 0.9  # a slow run is forgotten after a few dozen quick ones
 FORM_COST = 1.0  # a form opened by a Web API call: the verb stays off the loop for a while
@@ -50,10 +56,9 @@ class SlashCommands:
 
     def read(self, body: str, headers: dict[str, str]) -> dict[str, str] | Answer:
         """The command's fields once its signature is verified; or the refusal to answer."""
-        if not self.verifier.is_valid(body, headers.get("x-slack-request-timestamp", "0"),
-                                      headers.get("x-slack-signature", "")):
+        if not signed(self.verifier, body, headers):
             log.info("slash command with an invalid signature refused")
-            return 401, json.dumps({"error": "invalid request"}), JSON
+            return REFUSED
         fields = dict(parse_qsl(body, keep_blank_values=True))
         if not fields.get("command") or not fields.get("user_id"):
             return 404, json.dumps({"error": "unhandled request"}), JSON

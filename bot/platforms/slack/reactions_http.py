@@ -15,12 +15,12 @@ import logging
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.platforms.slack.commands_http import REFUSED, Answer, signed
 from bot.platforms.slack.listeners.events import reaction
 from bot.platforms.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
 KINDS = {"reaction_added": True, "reaction_removed": False}  # event type -> added
-Answer = tuple[int, str, dict[str, str]]
 
 
 class ReactionEvents:
@@ -37,16 +37,15 @@ class ReactionEvents:
             payload = json.loads(body)
         except ValueError:
             return None
-        event = payload.get("event") if isinstance(payload, dict) else None
-        if payload.get("type") != "event_callback" or not isinstance(event, dict) or event.get("type") not in KINDS:
+        if not isinstance(payload, dict) or payload.get("type") != "event_callback":
             return None
-        return payload
+        event = payload.get("event")
+        return payload if isinstance(event, dict) and event.get("type") in KINDS else None
 
     def answer(self, body: str, headers: dict[str, str], payload: dict) -> Answer:
-        if not self.verifier.is_valid(body, headers.get("x-slack-request-timestamp", "0"),
-                                      headers.get("x-slack-signature", "")):
+        if not signed(self.verifier, body, headers):
             log.info("reaction event with an invalid signature refused")
-            return 401, json.dumps({"error": "invalid request"}), {"content-type": "application/json;charset=utf-8"}
+            return REFUSED
         event = payload["event"]
         if not event.get("user") or not isinstance(event.get("reaction"), str):
             return 200, "", {}
