@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from bench.bench_latency import body as command_body
 from bench.common import RawClient, line, spawn
 from handlers import Anchor, Command, ReactionEvent, Service
-from handlers.poll_votes import GRADES, OPTION, add_vote, tally
+from handlers.polls.votes import GRADES, OPTION, add_vote, tally
 from storage import Database
 from storage.migrate import upgrade
 from storage.models import Member, PostedMessage
@@ -227,7 +227,7 @@ def tally_big_poll(url: str) -> dict[str, tuple[float, float]]:
 
 def _settings():
     from handlers import ClubSettings
-    from handlers.programme import load_programme
+    from handlers.calendar.programme import load_programme
 
     return ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}))
 

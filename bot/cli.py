@@ -8,7 +8,7 @@ import sys
 
 from bot.logs import setup_logging
 from bot.settings import SettingsError, load_settings
-from handlers.programme import ProgrammeError
+from handlers.calendar.programme import ProgrammeError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """The Club's public page (`GET /`): the year's programme with times in a territory the visitor picks,
 the deliverables the Club decided to disseminate, and the .ics link.
 
-Public by construction: it reads only the public calendar (`handlers.ics.public_events`: no visio
+Public by construction: it reads only the public calendar (`handlers.calendar.ics.public_events`: no visio
 links) and the approved deliverables; never members, notes, polls or proposals. Plain HTML from a
 template; a small script re-renders times when the territory changes, the form works without it.
 """
@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from handlers.calendar import KIND_LABELS, MONTHS, year_events
-from handlers.dissemination import approved_deliverables
+from handlers.calendar.commands import KIND_LABELS, MONTHS, year_events
+from handlers.calendar.ics import public_events
+from handlers.calendar.programme import Programme
+from handlers.groups.dissemination import approved_deliverables
 from handlers.i18n import LANGS, Translator, format_datetime
-from handlers.ics import public_events
-from handlers.programme import Programme
 from handlers.territories import resolve_zone, zone_label
 
 TEMPLATE = Template((Path(__file__).parent / "templates" / "public.html").read_text(encoding="utf-8"))

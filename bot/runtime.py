@@ -18,7 +18,7 @@ from handlers import (
     Service,
     registry,
 )
-from handlers.programme import load_programme
+from handlers.calendar.programme import load_programme
 from handlers.service import split_verb
 from storage import Database
 from storage.migrate import upgrade

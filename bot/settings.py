@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from handlers.programme import DEFAULT_PROGRAMME
+from handlers.calendar.programme import DEFAULT_PROGRAMME
 from storage.models import Role
 
 

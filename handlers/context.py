@@ -1,19 +1,34 @@
-"""What a handler receives: the open transaction, who asks, where, when, in which language."""
+"""What a handler receives: the open transaction, who asks, where, when, in which language, and the Club's
+settings (its programme, admins, channels)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from handlers.calendar.programme import Programme
 from handlers.core import UserError
 from handlers.i18n import Translator
 from storage.models import Club, Member, Role
 
-if TYPE_CHECKING:
-    from handlers.service import ClubSettings
+
+@dataclass(frozen=True)
+class ClubSettings:
+    programme: Programme
+    admins: frozenset[str] = frozenset()  # platform user ids, optionally "platform:id"
+    default_role: Role = Role.MEMBRE
+    club_channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
+    public_url: str = ""  # where the bot's web server is reached from outside (the .ics links)
+    # The bot's own accounts ("platform:user id"): its inviting reactions are never votes.
+    bot_users: frozenset[str] = frozenset({"console:club-bot"})
+
+    def is_admin(self, platform: str, user_id: str) -> bool:
+        return user_id in self.admins or f"{platform}:{user_id}" in self.admins
+
+    def is_bot(self, platform: str, user_id: str) -> bool:
+        return f"{platform}:{user_id}" in self.bot_users
 
 
 @dataclass

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from handlers.calendar import event_line, may_see_visio, my_upcoming, times_in_zones
+from handlers.calendar.commands import event_line, may_see_visio, my_upcoming, times_in_zones
 from handlers.context import Context
 from handlers.core import Button, ProfileLoader, Reply
-from handlers.group_rules import MIN_REFERENTS, group_sessions, is_referent, label, referent_ids
+from handlers.groups.rules import MIN_REFERENTS, group_sessions, is_referent, label, referent_ids
 from handlers.i18n import N_, format_datetime
-from handlers.poll_votes import APPROVE, NUMBERS, approvals, may_vote
-from handlers.polls import VOTE_ACTION
+from handlers.polls.commands import VOTE_ACTION
+from handlers.polls.votes import APPROVE, NUMBERS, approvals, may_vote
 from handlers.proposals.common import latest_call
 from handlers.registry import verb
 from handlers.territories import zone_label

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rapidfuzz import process
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers import registry
-from handlers.context import Context
+from handlers.context import ClubSettings, Context
 from handlers.core import (
     ActionEvent,
     Anchor,
@@ -33,32 +31,14 @@ from handlers.core import (
     UserError,
 )
 from handlers.i18n import N_, lang_of, translate
-from handlers.programme import Programme
-from handlers.territories import resolve_zone
+from handlers.members.lookup import ensure_member, find_member
 from storage.db import Database
-from storage.models import Club, Member, PostedMessage, ProcessedEvent, Role
+from storage.models import Club, PostedMessage, ProcessedEvent
 
 log = logging.getLogger(__name__)
 ANCHORS_REMEMBERED = 50_000
 
 APOLOGY = N_("Désolé, un problème inattendu est survenu et rien n'a été enregistré. Réessayez dans un instant ; si cela persiste, prévenez l'équipe d'animation.")
-
-
-@dataclass(frozen=True)
-class ClubSettings:
-    programme: Programme
-    admins: frozenset[str] = frozenset()  # platform user ids, optionally "platform:id"
-    default_role: Role = Role.MEMBRE
-    club_channels: dict[str, str] = field(default_factory=dict)  # platform -> channel id
-    public_url: str = ""  # where the bot's web server is reached from outside (the .ics links)
-    # The bot's own accounts ("platform:user id"): its inviting reactions are never votes.
-    bot_users: frozenset[str] = frozenset({"console:club-bot"})
-
-    def is_admin(self, platform: str, user_id: str) -> bool:
-        return user_id in self.admins or f"{platform}:{user_id}" in self.admins
-
-    def is_bot(self, platform: str, user_id: str) -> bool:
-        return f"{platform}:{user_id}" in self.bot_users
 
 
 def split_verb(text: str) -> tuple[str, str]:
@@ -284,40 +264,6 @@ class Service:
             session.add(club)
             session.flush()
         return club
-
-
-# Built once: every command, click and reaction looks its member up, and building the statement cost
-# as much as running it.
-_MEMBER = select(Member).where(Member.club_id == bindparam("club_id"), Member.platform == bindparam("platform"),
-                               Member.platform_user_id == bindparam("user_id"))
-
-
-def find_member(session: Session, club_id: int, platform: str, user_id: str) -> Member | None:
-    return session.scalar(_MEMBER, {"club_id": club_id, "platform": platform, "user_id": user_id})
-
-
-def ensure_member(session: Session, club: Club, settings: ClubSettings, platform: str, user_id: str,
-                  user_name: str, profile: Profile | None = None) -> Member:
-    """The member for a platform user, created on first contact with the platform profile's zone."""
-    member = find_member(session, club.id, platform, user_id)
-    if member is None:
-        profile = profile or Profile()
-        member = Member(
-            club_id=club.id, platform=platform, platform_user_id=user_id,
-            display_name=(profile.display_name or user_name or user_id)[:200],
-            tz=resolve_zone(profile.tz or "") or settings.programme.club.timezone,
-            lang=lang_of(profile.locale) if profile.locale else None,
-            role=(Role.ADMIN if settings.is_admin(platform, user_id) else settings.default_role).value,
-        )
-        try:
-            with session.begin_nested():
-                session.add(member)
-        except IntegrityError:  # the same person's other request created it a moment ago
-            member = find_member(session, club.id, platform, user_id)
-            assert member is not None
-    elif settings.is_admin(platform, user_id) and member.role != Role.ADMIN.value:
-        member.role = Role.ADMIN.value
-    return member
 
 
 def claim_event(session: Session, platform: str, event_id: str) -> bool:

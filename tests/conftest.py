@@ -14,13 +14,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from handlers import ClubSettings, Service
-from handlers.programme import load_programme
+from handlers.calendar.programme import load_programme
 from storage import Database
 from storage.migrate import upgrade
 from tests.support.postgres import PostgresCluster
 
 # The groups area's `club` fixture (a Club whose console channel is the Club's), for every module testing it.
-pytest_plugins = ["tests.handlers.groups_support"]
+pytest_plugins = ["tests.handlers.groups.support"]
 
 CORPUS = Path(__file__).resolve().parent / "corpus"  # real payload samples; SOURCES.md says where each is from
 _names = itertools.count()

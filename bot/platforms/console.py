@@ -223,8 +223,8 @@ def parse_moment(text: str, now: datetime | None = None) -> datetime | None:
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
         pass
+    from handlers.calendar.dates import parse_when
     from handlers.core import UserError
-    from handlers.dates import parse_when
 
     try:
         return parse_when(text, "Europe/Paris", now or datetime.now(UTC), future=False)

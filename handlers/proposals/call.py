@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from handlers import registry
+from handlers.calendar.dates import parse_span
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility
-from handlers.dates import parse_span
 from handlers.i18n import N_, format_datetime
 from handlers.proposals.common import (
     DAY,

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from handlers.context import Context
 from handlers.core import Button, Form, FormField, Reply, UserError
 from handlers.i18n import N_
-from handlers.poll_votes import approvals
+from handlers.polls.votes import approvals
 from handlers.proposals.call import SECTION
 from handlers.proposals.common import (
     KIND,

@@ -22,7 +22,7 @@ from storage.models import Club, Member, Role
 from storage.reminders import Reminder, ReminderState
 
 if TYPE_CHECKING:
-    from handlers.service import ClubSettings
+    from handlers.context import ClubSettings
 
 QUIET_START, QUIET_END = 21, 8  # no direct message from 21:00 to 08:00, recipient's local time
 CHANNEL, GROUP, NONVOTERS = "channel", "group", "nonvoters"
@@ -177,7 +177,7 @@ def call_changed(ctx: Context, call_id: int, closes_at: datetime, open: bool, **
 def ensure_programme(session: Session, settings: ClubSettings, club_id: int, now: datetime) -> None:
     """The calendar of this year and the next exists (generated as `/club calendrier` would), so its
     reminders are in the outbox even if nobody looked at the calendar yet."""
-    from handlers.calendar import ensure_years
+    from handlers.calendar.commands import ensure_years
 
     club = session.get(Club, club_id)
     tz = settings.programme.club.timezone

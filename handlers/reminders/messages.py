@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.agenda import agenda_text
-from handlers.calendar import times_in_zones
-from handlers.group_sessions import superseded
+from handlers.calendar.commands import times_in_zones
+from handlers.calendar.meeting_agenda import agenda_text
+from handlers.calendar.programme import Programme
+from handlers.groups.sessions import superseded
 from handlers.i18n import N_, format_datetime, translate
-from handlers.programme import Programme
 from handlers.text import user_text
 from storage.calendar import Event
 from storage.models import Member

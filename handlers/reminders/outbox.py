@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from handlers.poll_votes import non_voters
-from handlers.programme import Programme
+from handlers.calendar.programme import Programme
+from handlers.polls.votes import non_voters
 from handlers.reminders import messages
 from handlers.reminders.cadence import CHANNEL, GROUP, NONVOTERS, PENDING, write
 from storage.calendar import Event

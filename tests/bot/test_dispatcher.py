@@ -14,7 +14,7 @@ from bot.delivery import Deliverer
 from bot.dispatcher import Dispatcher, SlackSender
 from bot.platforms.slack.client import SlackPlatform, make_client
 from handlers import ClubSettings, Service
-from handlers.programme import load_programme
+from handlers.calendar.programme import load_programme
 from handlers.reminders import claim
 from storage import Database
 from tests.fakes.slack_api import FakeSlackAPI

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from handlers import ClubSettings, Command, Service, registry
-from handlers.programme import load_programme
+from handlers.calendar.programme import load_programme
 from storage import Database
 from storage.polls import Poll, PollOption
 from tests.support.slack import SlackBot, running_slack_bot

@@ -7,7 +7,7 @@ import pytest
 
 from handlers import Service, registry
 from storage.models import Role
-from tests.handlers.groups_support import run, two_groups
+from tests.handlers.groups.support import run, two_groups
 from tests.reliability.support import snapshot
 
 SECRET = "SECRET-matrice-des-droits"

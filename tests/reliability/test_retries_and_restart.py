@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers import Anchor
-from handlers.poll_votes import tally
+from handlers.polls.votes import tally
 from storage.polls import Poll, Vote
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from handlers import ClubSettings, Service
-from handlers.programme import load_programme
+from handlers.calendar.programme import load_programme
 from storage import Database
 from storage.calendar import Event
 from storage.models import Club, Member

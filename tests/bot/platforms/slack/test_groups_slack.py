@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import CORPUS
-from tests.handlers.groups_support import retain_verb
+from tests.handlers.groups.support import retain_verb
 from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
 
 GROUP_CHANNEL = "G0GROUPE01"

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import Anchor
-from handlers.poll_votes import GRADES, NUMBERS, REJECT, tally
+from handlers.polls.votes import GRADES, NUMBERS, REJECT, tally
 from storage.polls import Poll
 from tests.support.slack import CLUB_CHANNEL, SlackBot, reaction_body, running_slack_bot, signed_headers
 

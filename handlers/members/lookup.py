@@ -1,0 +1,54 @@
+"""Finding the member behind a platform account, and creating them on first contact.
+
+Every capability that names someone (`role @lea`, a referent, a vote) goes through here, so a person is
+one row whatever the door they came in by.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handlers.core import Profile
+from handlers.i18n import lang_of
+from handlers.territories import resolve_zone
+from storage.models import Club, Member, Role
+
+if TYPE_CHECKING:
+    from handlers.context import ClubSettings
+
+# Built once: every command, click and reaction looks its member up, and building the statement cost
+# as much as running it.
+_MEMBER = select(Member).where(Member.club_id == bindparam("club_id"), Member.platform == bindparam("platform"),
+                               Member.platform_user_id == bindparam("user_id"))
+
+
+def find_member(session: Session, club_id: int, platform: str, user_id: str) -> Member | None:
+    return session.scalar(_MEMBER, {"club_id": club_id, "platform": platform, "user_id": user_id})
+
+
+def ensure_member(session: Session, club: Club, settings: ClubSettings, platform: str, user_id: str,
+                  user_name: str, profile: Profile | None = None) -> Member:
+    """The member for a platform user, created on first contact with the platform profile's zone."""
+    member = find_member(session, club.id, platform, user_id)
+    if member is None:
+        profile = profile or Profile()
+        member = Member(
+            club_id=club.id, platform=platform, platform_user_id=user_id,
+            display_name=(profile.display_name or user_name or user_id)[:200],
+            tz=resolve_zone(profile.tz or "") or settings.programme.club.timezone,
+            lang=lang_of(profile.locale) if profile.locale else None,
+            role=(Role.ADMIN if settings.is_admin(platform, user_id) else settings.default_role).value,
+        )
+        try:
+            with session.begin_nested():
+                session.add(member)
+        except IntegrityError:  # the same person's other request created it a moment ago
+            member = find_member(session, club.id, platform, user_id)
+            assert member is not None
+    elif settings.is_admin(platform, user_id) and member.role != Role.ADMIN.value:
+        member.role = Role.ADMIN.value
+    return member
