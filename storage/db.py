@@ -8,6 +8,7 @@ from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import Pool
 
 
 def normalise_url(url: str) -> str:
@@ -18,11 +19,15 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, poolclass: type[Pool] | None = None) -> Engine:
+    """The engine of club-bot, SQLite pragmas included; `poolclass` replaces the default pool and its
+    sizing (migrations use NullPool: one short-lived connection, closed when they are done)."""
     url = normalise_url(url)
+    pooling: dict[str, object] = {} if poolclass is None else {"poolclass": poolclass}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sizing = {"pool_size": 10, "max_overflow": 20} if poolclass is None else pooling
+        return create_engine(url, pool_pre_ping=True, **sizing)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pooling)
 
     # SQLite has one writer: take the write lock when a transaction starts (BEGIN IMMEDIATE)
     # so concurrent handlers queue on busy_timeout instead of failing with "database is locked"

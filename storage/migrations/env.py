@@ -1,13 +1,17 @@
-"""Alembic environment: the URL comes from the app's settings (through storage.migrate)."""
+"""Alembic environment: the URL comes from the app's settings (through storage.migrate).
+
+The target is `storage.schema.metadata`, every capability's tables, so that autogenerate and
+`alembic check` compare the whole schema rather than the foundation's tables alone.
+"""
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy.pool import NullPool
 
 from storage.db import make_engine
-from storage.models import Base
+from storage.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_offline() -> None:
@@ -23,14 +27,17 @@ def run_migrations_online() -> None:
         from bot.settings import load_settings
 
         url = load_settings().database_url
-    engine = make_engine(url)
-    engine.pool = pool.NullPool(engine.pool._creator)
-    with engine.connect() as connection:
-        # render_as_batch lets ALTER TABLE work on SQLite in later migrations.
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+    # NullPool given to create_engine (not swapped in afterwards) keeps the pool's first-connect hook,
+    # which initialises the dialect: SQLite's reflection, used by batch_alter_table, needs its version.
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            # render_as_batch lets ALTER TABLE work on SQLite in later migrations.
+            context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
 
 
 if context.is_offline_mode():

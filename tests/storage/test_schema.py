@@ -7,9 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import UniqueConstraint, inspect
 
-import handlers  # noqa: F401  (every capability's models join the metadata)
 from storage import Database
-from storage.models import Base
+from storage.schema import metadata
 
 
 def test_the_migrations_match_the_models(database_url: str) -> None:
@@ -17,9 +16,9 @@ def test_the_migrations_match_the_models(database_url: str) -> None:
     try:
         with db.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-            assert set(Base.metadata.tables) <= tables, set(Base.metadata.tables) - tables
+            assert set(metadata.tables) <= tables, set(metadata.tables) - tables
             context = MigrationContext.configure(conn, opts={"compare_type": False})
-            assert compare_metadata(context, Base.metadata) == []
+            assert compare_metadata(context, metadata) == []
     finally:
         db.dispose()
 
@@ -27,7 +26,7 @@ def test_the_migrations_match_the_models(database_url: str) -> None:
 def test_every_unique_constraint_of_the_models_holds_in_the_database(database_url: str) -> None:
     """Where the real world has one (one vote per voter and option, one registration per person and
     event, one reminder per subject, step and recipient…), the database enforces it, not only the code."""
-    expected = {(table.name, constraint.name) for table in Base.metadata.tables.values()
+    expected = {(table.name, constraint.name) for table in metadata.tables.values()
                 for constraint in table.constraints if isinstance(constraint, UniqueConstraint) and constraint.name}
     db = Database(database_url)
     try:
