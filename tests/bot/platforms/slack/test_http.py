@@ -168,9 +168,22 @@ def test_healthz_checks_the_database(slack: SlackBot) -> None:
 
 
 def test_slash_command_body_of_the_corpus_reaches_the_router(slack: SlackBot) -> None:
+    """An Enterprise Grid body (W… user, enterprise fields, percent-encoded UTF-8 text) reaches `propose`."""
     body = (SLACK / "command_slash_enterprise.form.txt").read_text().strip()
     fields = parse_qs(body)
     slack.api.add_user(fields["user_id"][0], "Marie")
     response = slack.post(body)
     assert response.status_code == 200
-    assert "Commande inconnue" not in response.text or "propose" in response.text
+    # `propose` itself answers: outside the call it gives the call's dates
+    assert response.json()["text"] == (
+        "L'appel à contribution n'est pas ouvert. Il est prévu du vendredi 1 janvier 2027 au dimanche "
+        "31 janvier 2027 ; l'équipe d'animation l'annoncera dans le canal du Club.")
+
+    slack.api.add_user("UADMIN01", "Camille")
+    assert slack.command("appel ouvrir", user="UADMIN01").status_code == 200
+    proposed = slack.post(body).json()["text"]
+    assert proposed.startswith("Proposition #1 enregistrée et publiée dans le canal du Club.")
+    posts = slack.api.wait_for("chat.postMessage", count=2)  # the call's announcement, then the proposal
+    published = [post.params for post in posts if "Numérique" in post.params["text"]]
+    assert [post["channel"] for post in published] == [CLUB_CHANNEL]
+    assert published[0]["text"].startswith("*#1 · Numérique responsable*\natelier « Outre-mer »\n")
