@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from handlers import Service
-from storage.models import Base
+from storage.schema import metadata
 
 
 def snapshot(service: Service, skip: tuple[str, ...] = ()) -> dict[str, int]:
     with service.db.transaction() as session:
         return {table.name: session.scalar(select(func.count()).select_from(table)) or 0
-                for table in Base.metadata.sorted_tables if table.name not in skip}
+                for table in metadata.sorted_tables if table.name not in skip}
