@@ -203,7 +203,7 @@ class Dispatcher:
             return
         try:
             with self.service.db.transaction() as session:
-                ensure_programme(session, self.service.settings, self.service.club_id, now)
+                ensure_programme(session, self.service.settings, self.service.registry, self.service.club_id, now)
             self._years.add(year)
         except Exception:
             log.exception("the programme of %s could not be generated; its reminders wait", year)

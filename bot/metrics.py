@@ -7,6 +7,7 @@ to the Service is timed by kind. Reminders and the outbox are fed by the reminde
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import time
@@ -16,8 +17,8 @@ from functools import wraps
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from handlers import registry
 from handlers.core import UserError
+from handlers.registry import Registry, Verb
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ for status in ("sent", "failed", "deferred"):
     REMINDERS.labels(status=status)  # present (at 0) from the start
 
 
-def _metered(verb: registry.Verb) -> registry.VerbFunc:
+def _metered(verb: Verb, name: str) -> Verb:
     func = verb.func
 
     @wraps(func)
@@ -71,27 +72,27 @@ def _metered(verb: registry.Verb) -> registry.VerbFunc:
         try:
             replies = func(ctx, args)
         except UserError:
-            record_command(verb.name, "user_error")
+            record_command(name, "user_error")
             raise
         except Exception:
-            record_command(verb.name, "error")
+            record_command(name, "error")
             raise
-        record_command(verb.name, "ok")
+        record_command(name, "ok")
         return replies
 
-    run.__metered__ = True  # type: ignore[attr-defined]
-    return run
+    return replace(verb, func=run)
 
 
-def meter_verbs() -> None:
-    """Wraps every registered verb once so its outcome is counted; idempotent."""
-    done: dict[int, registry.Verb] = {}
-    for key, verb in list(registry.VERBS.items()):
-        if getattr(verb.func, "__metered__", False):
-            continue
-        if id(verb) not in done:
-            done[id(verb)] = replace(verb, func=_metered(verb))
-        registry.VERBS[key] = done[id(verb)]
+def metered_registry(source: Registry) -> Registry:
+    """A copy of `source` whose verbs and subcommands count their outcome (a subcommand under its verb's
+    name, so the series stay one per verb)."""
+    registry = copy.copy(source)
+    registry.verbs, registry.order = {}, []
+    for verb in source.order:
+        registry.add_verb(_metered(verb, verb.name))
+        for sub in verb.sub_order:
+            registry.add_subverb(_metered(sub, verb.name))
+    return registry
 
 
 class Timer:

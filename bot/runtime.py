@@ -16,10 +16,9 @@ from handlers import (
     ReactionEvent,
     Reply,
     Service,
-    registry,
 )
 from handlers.calendar.programme import load_programme
-from handlers.service import split_verb
+from handlers.service import default_registry, split_verb
 from storage import Database
 from storage.migrate import upgrade
 
@@ -31,7 +30,7 @@ class MeteredService(Service):
 
     def handle_command(self, cmd: Command) -> list[Reply]:
         name = split_verb(cmd.text)[0] or "aide"
-        if name not in registry.VERBS:
+        if name not in self.registry.verbs:
             metrics.record_command("unknown", "unknown")
         with metrics.Timer("command"):
             return super().handle_command(cmd)
@@ -63,5 +62,4 @@ def build_service(settings: Settings, clock: Callable[[], datetime] | None = Non
     club_settings = ClubSettings(programme=programme, admins=settings.admins,
                                  default_role=settings.club_default_role, club_channels=channels,
                                  public_url=settings.public_url or "")
-    metrics.meter_verbs()
-    return MeteredService(db, club_settings, clock=clock)
+    return MeteredService(db, club_settings, clock=clock, registry=metrics.metered_registry(default_registry()))

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from handlers.calendar.programme import Programme
-from handlers.core import UserError
+from handlers.core import Reply, UserError
 from handlers.i18n import Translator
 from storage.models import Club, Member, Role
+
+if TYPE_CHECKING:
+    from handlers.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Context:
     channel_id: str
     now: datetime
     lang: str
+    registry: Registry
     mentions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -49,6 +54,10 @@ class Context:
     def set_lang(self, lang: str) -> None:
         self.lang = lang
         self._ = Translator(lang)
+
+    def emit(self, event: object) -> list[Reply]:
+        """Tells the other capabilities (`handlers.events`); their replies come back to be delivered."""
+        return self.registry.emit(self, event)
 
     @property
     def tz(self) -> str:

@@ -1,28 +1,29 @@
-"""Where each capability module declares what it answers: verbs, reactions, buttons, scheduled work.
+"""Where each capability declares what it answers: verbs and their subcommands, reactions, buttons, forms,
+scheduled work, profile sections and the events it listens to.
 
-Modules register plain functions with these decorators at import; `handlers/__init__.py` imports
-every module, so the router sees them all. Adding a capability is adding a module.
+The decorators only declare; nothing is live until `Registry.build(capabilities)` imports those packages
+and gathers what their modules declared. `Service` runs on one registry (by default every capability of
+`handlers.CAPABILITIES`), so a test can build a Club with one capability, or add a verb of its own,
+without touching anybody else's.
 
-Capabilities that react to each other do it through topics, never by importing each other:
-`emit(topic, ctx, **payload)` runs every function registered with `@on(topic)` in the same
-transaction and gathers their replies. Topics in use:
-- "themes.retained": themes=[(proposal_id, title, description)] — the rencontre chose them.
-- "group.created": group_id — a working group was created (its sessions are planned then).
-- "event.changed": event_id, kind, starts_at (UTC), cancelled — an event was created, moved or cancelled.
-- "registration.changed": event_id, member_id, registered — someone (un)registered for an event.
-- "poll.requested": question, options, kind, closes_at — open a members' poll in the Club channel.
-- "poll.changed": poll_id, closes_at (UTC or None), closed — a poll was opened, rescheduled or closed.
-- "call.changed": call_id, closes_at (UTC), open — the call for contributions opened, got a new
-  deadline, or was closed.
+Capabilities that react to each other do it through typed events (`handlers.events`), never by importing
+each other: `ctx.emit(SomethingHappened(...))` runs every function declared with `@on(SomethingHappened)`
+in the same transaction, in the order of the capabilities given to `build`, and gathers their replies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import process
+
+from handlers.core import UserError
 from handlers.i18n import N_
+from handlers.text import fold, user_text
 from storage.models import Role
 
 if TYPE_CHECKING:
@@ -39,13 +40,15 @@ ActionFunc = Callable[["Context", str], "list[Reply]"]
 FormFunc = Callable[["Context", dict[str, str], str], "list[Reply]"]
 TickFunc = Callable[["Session", "datetime"], "list[tuple[str | None, Reply]]"]
 ProfileSection = Callable[["Context"], "list[str]"]
-HookFunc = Callable[..., "list[Reply] | None"]
+ListenerFunc = Callable[["Context", Any], "list[Reply] | None"]
 # (ctx, object_id, {anchor: {emoji: platform user ids}}) for the anchors the platform could be read for
 RecountFunc = Callable[["Context", int, "dict[Anchor, dict[str, set[str]]]"], "list[Reply]"]
 
 
 @dataclass(frozen=True)
 class Verb:
+    """A verb (`/club rex`) or one of its subcommands (`/club rex inscrire`, where `parent` is "rex")."""
+
     name: str
     aliases: tuple[str, ...]
     func: VerbFunc
@@ -54,93 +57,199 @@ class Verb:
     examples: tuple[str, ...]
     role: Role
     section: str
+    parent: str | None = None
+    subverbs: dict[str, Verb] = field(default_factory=dict, compare=False)  # name and aliases -> subcommand
+    sub_order: list[Verb] = field(default_factory=list, compare=False)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent} {self.name}" if self.parent else self.name
+
+    def subverb(self, word: str) -> Verb | None:
+        return self.subverbs.get(fold(word)) if word else None
 
 
-VERBS: dict[str, Verb] = {}  # every name and alias -> its verb
-ORDER: list[Verb] = []  # registration order, for help
-REACTIONS: dict[str, ReactionFunc] = {}  # anchor kind -> handler
-ACTIONS: dict[str, ActionFunc] = {}  # button action id -> handler
-FORMS: dict[str, FormFunc] = {}  # form id -> handler of its submission (values, state)
-TICKS: list[TickFunc] = []
-PROFILE_SECTIONS: list[ProfileSection] = []
-HOOKS: dict[str, list[HookFunc]] = {}
-RECOUNTS: dict[str, RecountFunc] = {}  # Recount kind -> handler of the platform's reaction state
+@dataclass(frozen=True)
+class _Declared:
+    kind: str
+    key: Any
+    value: Any
 
 
-def verb(
-    name: str,
-    *aliases: str,
-    summary: str,
-    usage: str,
-    examples: tuple[str, ...] = (),
-    role: Role = Role.PARTICIPANT,
-    section: str = N_("Général"),
-) -> Callable[[VerbFunc], VerbFunc]:
-    def register(func: VerbFunc) -> VerbFunc:
-        entry = Verb(name, aliases, func, summary, usage, examples, role, section)
-        for key in (name, *aliases):
-            if key in VERBS:
-                raise RuntimeError(f"verb {key!r} registered twice")
-            VERBS[key] = entry
-        ORDER.append(entry)
+_DECLARED: dict[str, list[_Declared]] = {}  # module name -> what it declared, in source order
+
+
+def _declare(func: Callable[..., Any], kind: str, key: Any, value: Any) -> None:
+    _DECLARED.setdefault(func.__module__, []).append(_Declared(kind, key, value))
+
+
+def verb(name: str, *aliases: str, summary: str, usage: str, examples: tuple[str, ...] = (),
+         role: Role = Role.PARTICIPANT, section: str = N_("Général")) -> Callable[[VerbFunc], VerbFunc]:
+    def declare(func: VerbFunc) -> VerbFunc:
+        _declare(func, "verb", name, Verb(name, aliases, func, summary, usage, examples, role, section))
         return func
 
-    return register
+    return declare
+
+
+def subverb(parent: str, name: str, *aliases: str, summary: str, usage: str, examples: tuple[str, ...] = (),
+            role: Role = Role.PARTICIPANT) -> Callable[[VerbFunc], VerbFunc]:
+    """`/club <parent> <name> …`: the Service checks `role` (and the parent's) before calling `func` with
+    the words after the subcommand's name; help and the English aliases come from here."""
+
+    def declare(func: VerbFunc) -> VerbFunc:
+        _declare(func, "subverb", (parent, name), Verb(name, aliases, func, summary, usage, examples, role, "",
+                                                      parent=parent))
+        return func
+
+    return declare
 
 
 def on_reaction(kind: str) -> Callable[[ReactionFunc], ReactionFunc]:
-    def register(func: ReactionFunc) -> ReactionFunc:
-        REACTIONS[kind] = func
+    def declare(func: ReactionFunc) -> ReactionFunc:
+        _declare(func, "reaction", kind, func)
         return func
 
-    return register
+    return declare
 
 
 def on_action(action: str) -> Callable[[ActionFunc], ActionFunc]:
-    def register(func: ActionFunc) -> ActionFunc:
-        ACTIONS[action] = func
+    def declare(func: ActionFunc) -> ActionFunc:
+        _declare(func, "action", action, func)
         return func
 
-    return register
+    return declare
 
 
 def on_form(form_id: str) -> Callable[[FormFunc], FormFunc]:
-    def register(func: FormFunc) -> FormFunc:
-        FORMS[form_id] = func
+    def declare(func: FormFunc) -> FormFunc:
+        _declare(func, "form", form_id, func)
         return func
 
-    return register
+    return declare
 
 
 def on_recount(kind: str) -> Callable[[RecountFunc], RecountFunc]:
-    def register(func: RecountFunc) -> RecountFunc:
-        RECOUNTS[kind] = func
+    def declare(func: RecountFunc) -> RecountFunc:
+        _declare(func, "recount", kind, func)
         return func
 
-    return register
+    return declare
 
 
 def on_tick(func: TickFunc) -> TickFunc:
-    TICKS.append(func)
+    _declare(func, "tick", None, func)
     return func
 
 
 def profile_section(func: ProfileSection) -> ProfileSection:
-    PROFILE_SECTIONS.append(func)
+    _declare(func, "profile", None, func)
     return func
 
 
-def on(topic: str) -> Callable[[HookFunc], HookFunc]:
-    def register(func: HookFunc) -> HookFunc:
-        HOOKS.setdefault(topic, []).append(func)
+def on(event: type) -> Callable[[ListenerFunc], ListenerFunc]:
+    """Listen to a typed event (`handlers.events`): `func(ctx, event)` runs in the emitter's transaction."""
+
+    def declare(func: ListenerFunc) -> ListenerFunc:
+        _declare(func, "listener", event, func)
         return func
 
-    return register
+    return declare
 
 
-def emit(topic: str, ctx: Context, **payload: object) -> list[Reply]:
-    """Runs the subscribers of `topic` inside the caller's transaction; their replies are returned."""
-    replies: list[Reply] = []
-    for func in HOOKS.get(topic, []):
-        replies.extend(func(ctx, **payload) or [])
-    return replies
+def _modules(package: str) -> list[str]:
+    """The package and every module below it, imported (importing is what declares)."""
+    root = importlib.import_module(package)
+    names = [package]
+    if hasattr(root, "__path__"):
+        for info in pkgutil.walk_packages(root.__path__, prefix=package + "."):
+            importlib.import_module(info.name)
+            names.append(info.name)
+    return names
+
+
+class Registry:
+    """What one Service answers: built from capability packages, or filled by hand in a test."""
+
+    def __init__(self) -> None:
+        self.verbs: dict[str, Verb] = {}  # every name and alias -> its verb
+        self.order: list[Verb] = []  # the capabilities' order, for help
+        self.reactions: dict[str, ReactionFunc] = {}  # anchor kind -> handler
+        self.actions: dict[str, ActionFunc] = {}  # button action id -> handler
+        self.forms: dict[str, FormFunc] = {}  # form id -> handler of its submission (values, state)
+        self.ticks: list[TickFunc] = []
+        self.profile_sections: list[ProfileSection] = []
+        self.listeners: dict[type, list[ListenerFunc]] = {}
+        self.recounts: dict[str, RecountFunc] = {}  # Recount kind -> handler of the platform's reaction state
+
+    @classmethod
+    def build(cls, capabilities: Iterable[str]) -> Registry:
+        """Imports each capability package (`"handlers.polls"`…) and gathers what its modules declared."""
+        registry = cls()
+        declared = [d for package in capabilities for module in _modules(package) for d in _DECLARED.get(module, ())]
+        # Verbs first: a module may declare a subcommand above the verb it belongs to.
+        for item in sorted(declared, key=lambda d: d.kind != "verb"):
+            registry.add(item.kind, item.key, item.value)
+        return registry
+
+    def add(self, kind: str, key: Any, value: Any) -> None:
+        if kind == "verb":
+            self.add_verb(value)
+        elif kind == "subverb":
+            self.add_subverb(value)
+        elif kind == "listener":
+            self.listen(key, value)
+        elif kind in ("tick", "profile"):
+            (self.ticks if kind == "tick" else self.profile_sections).append(value)
+        else:
+            table = {"reaction": self.reactions, "action": self.actions, "form": self.forms,
+                     "recount": self.recounts}[kind]
+            if key in table:
+                raise RuntimeError(f"{kind} {key!r} declared twice")
+            table[key] = value
+
+    def add_verb(self, entry: Verb) -> Verb:
+        """Adds `entry` (without subcommands: they are added to this registry's own copy of it)."""
+        entry = replace(entry, subverbs={}, sub_order=[])
+        for key in (entry.name, *entry.aliases):
+            if key in self.verbs:
+                raise RuntimeError(f"verb {key!r} registered twice")
+            self.verbs[key] = entry
+        self.order.append(entry)
+        return entry
+
+    def add_subverb(self, entry: Verb) -> Verb:
+        parent = self.verbs.get(entry.parent or "")
+        if parent is None:
+            raise RuntimeError(f"subcommand {entry.name!r} of an unknown verb {entry.parent!r}")
+        for key in (entry.name, *entry.aliases):
+            if fold(key) in parent.subverbs:
+                raise RuntimeError(f"subcommand {entry.parent} {key!r} registered twice")
+            parent.subverbs[fold(key)] = entry
+        parent.sub_order.append(entry)
+        return entry
+
+    def listen(self, event: type, func: ListenerFunc) -> None:
+        self.listeners.setdefault(event, []).append(func)
+
+    def all_verbs(self) -> list[Verb]:
+        """Every verb and every subcommand, once each, in help's order."""
+        return [entry for verb in self.order for entry in (verb, *verb.sub_order)]
+
+    def emit(self, ctx: Context, event: object) -> list[Reply]:
+        """Runs the listeners of `event`'s type inside the caller's transaction; their replies are returned."""
+        replies: list[Reply] = []
+        for listener in self.listeners.get(type(event), ()):
+            replies.extend(listener(ctx, event) or [])
+        return replies
+
+
+def unknown_subverb(parent: Verb, word: str) -> UserError:
+    """The answer to `/club <verb> <word>` when `word` is none of the verb's subcommands."""
+    match = process.extractOne(fold(word), list(parent.subverbs), score_cutoff=70)
+    if match:
+        return UserError("Sous-commande inconnue : « {mot} ». Vouliez-vous dire `/club {verbe} {proche}` ? "
+                         "Tapez `/club aide {verbe}`.", mot=user_text(word[:40]), verbe=parent.name,
+                         proche=match[0])
+    return UserError("Sous-commande inconnue : « {mot} ». Tapez `/club aide {verbe}`.", mot=user_text(word[:40]),
+                     verbe=parent.name)

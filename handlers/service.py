@@ -16,7 +16,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from handlers import registry
 from handlers.context import ClubSettings, Context
 from handlers.core import (
     ActionEvent,
@@ -32,6 +31,8 @@ from handlers.core import (
 )
 from handlers.i18n import N_, lang_of, translate
 from handlers.members.lookup import ensure_member, find_member
+from handlers.registry import Registry, Verb
+from handlers.text import parse_number
 from storage.db import Database
 from storage.models import Club, PostedMessage, ProcessedEvent
 
@@ -39,6 +40,25 @@ log = logging.getLogger(__name__)
 ANCHORS_REMEMBERED = 50_000
 
 APOLOGY = N_("Désolé, un problème inattendu est survenu et rien n'a été enregistré. Réessayez dans un instant ; si cela persiste, prévenez l'équipe d'animation.")
+
+
+def default_registry() -> Registry:
+    """Every capability of the Club, in a registry of the caller's own (a test may add to it)."""
+    from handlers import CAPABILITIES
+
+    return Registry.build(CAPABILITIES)
+
+
+def find_subverb(verb: Verb, args: str) -> tuple[Verb | None, str]:
+    """The subcommand named by the first word (`groupe rejoindre 2`), or by the second when the first is
+    the object's number (`odj 3 ajouter …`, which then receives "3 …"); and the words it receives."""
+    head, rest = split_verb(args)
+    sub = verb.subverb(head)
+    if sub is None and verb.subverbs and parse_number(head) is not None:
+        second, tail = split_verb(rest)
+        sub = verb.subverb(second)
+        rest = f"{head} {tail}".strip()
+    return sub, rest
 
 
 def split_verb(text: str) -> tuple[str, str]:
@@ -52,9 +72,11 @@ def split_verb(text: str) -> tuple[str, str]:
 class Service:
     """Runs commands, reactions, clicks and scheduled work against the database."""
 
-    def __init__(self, db: Database, settings: ClubSettings, clock: Callable[[], datetime] | None = None):
+    def __init__(self, db: Database, settings: ClubSettings, clock: Callable[[], datetime] | None = None,
+                 registry: Registry | None = None):
         self.db = db
         self.settings = settings
+        self.registry = registry or default_registry()
         self.clock = clock or (lambda: datetime.now(UTC))
         self._known: set[tuple[str, str]] = set()
         # Messages the bot posted never change what they show: (platform, channel, message) -> anchor.
@@ -73,20 +95,23 @@ class Service:
                 ctx = self._context(session, cmd.platform, cmd.user_id, cmd.user_name, cmd.channel_id,
                                     cmd.locale, profile, cmd.mentions)
                 lang = ctx.lang
-                verb = registry.VERBS.get(name or "aide")
+                verb = self.registry.verbs.get(name or "aide")
                 if verb is None:
                     raise self._unknown_verb(name)
                 ctx.require(verb.role)
-                return verb.func(ctx, args)
+                sub, rest = find_subverb(verb, args)
+                if sub is None:
+                    return verb.func(ctx, args)
+                ctx.require(sub.role)
+                return sub.func(ctx, rest)
         except UserError as error:
             return [Reply(translate(lang, error.msgid, **error.params))]
         except Exception:
             log.exception("command failed: platform=%s user=%s verb=%s", cmd.platform, cmd.user_id, name)
             return [Reply(translate(lang, APOLOGY))]
 
-    @staticmethod
-    def _unknown_verb(name: str) -> UserError:
-        names = sorted(registry.VERBS)
+    def _unknown_verb(self, name: str) -> UserError:
+        names = sorted(self.registry.verbs)
         match = process.extractOne(name, names, score_cutoff=60)
         if match:
             return UserError(
@@ -105,7 +130,7 @@ class Service:
                 if not claim_event(session, event.platform, event.event_id):
                     return []
                 anchor = self._anchor(session, event.platform, event.channel_id, event.message_id)
-                handler = registry.REACTIONS.get(anchor[0]) if anchor else None
+                handler = self.registry.reactions.get(anchor[0]) if anchor else None
                 if handler is None:
                     return []
                 ctx = self._context(session, event.platform, event.user_id, event.user_id,
@@ -125,7 +150,7 @@ class Service:
                 ctx = self._context(session, event.platform, event.user_id, event.user_name,
                                     event.channel_id, None, profile, {})
                 lang = ctx.lang
-                handler = registry.ACTIONS.get(event.action)
+                handler = self.registry.actions.get(event.action)
                 if handler is None:
                     raise UserError("Ce bouton n'est plus actif.")
                 return handler(ctx, event.value)
@@ -144,7 +169,7 @@ class Service:
                 ctx = self._context(session, form.platform, form.user_id, form.user_name, form.channel_id,
                                     None, profile, {})
                 lang = ctx.lang
-                handler = registry.FORMS.get(form.form_id)
+                handler = self.registry.forms.get(form.form_id)
                 if handler is None:
                     raise UserError("Ce formulaire n'est plus actif.")
                 return handler(ctx, form.values, form.state), None
@@ -159,7 +184,7 @@ class Service:
         """The platform's reactions, read by the bot for a `Reply.recount`, handed to their handler."""
         try:
             with self.db.transaction() as session:
-                handler = registry.RECOUNTS.get(recount.kind)
+                handler = self.registry.recounts.get(recount.kind)
                 if handler is None:
                     log.warning("no handler for recount %s", recount.kind)
                     return []
@@ -178,7 +203,7 @@ class Service:
         """Run what is due at `now`; returns (platform or None for all, reply) pairs to deliver."""
         now = now or self.clock()
         out: list[tuple[str | None, Reply]] = []
-        for job in registry.TICKS:
+        for job in self.registry.ticks:
             try:
                 with self.db.transaction() as session:
                     out.extend(job(session, now))
@@ -250,7 +275,7 @@ class Service:
         self._known.add((platform, user_id))
         lang = member.lang or lang_of(locale)
         return Context(session=session, club=club, member=member, settings=self.settings, platform=platform,
-                       channel_id=channel_id, now=self.clock(), lang=lang, mentions=mentions)
+                       channel_id=channel_id, now=self.clock(), lang=lang, registry=self.registry, mentions=mentions)
 
     def _club_in(self, session: Session) -> Club:
         """The club's row in this session, without a query: it never changes once created."""

@@ -14,7 +14,6 @@ from babel.dates import format_datetime as babel_format
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import registry
 from handlers.calendar import (
     generation,
     ics,  # noqa: F401  (creneau registers its verb)
@@ -23,6 +22,7 @@ from handlers.calendar.dates import parse_span
 from handlers.calendar.programme import Programme
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility
+from handlers.events import EventChanged
 from handlers.i18n import N_, format_datetime, translate
 from handlers.registry import verb
 from handlers.territories import zone_label
@@ -123,8 +123,8 @@ def add_event(ctx: Context, kind: str, title: str, starts_at: datetime, duration
                   audience=audience, group_id=group_id, visio_url=visio_url, created_at=ctx.now, updated_at=ctx.now)
     ctx.session.add(event)
     ctx.session.flush()
-    registry.emit("event.changed", ctx, event_id=event.id, kind=event.kind, starts_at=event.starts_at,
-                  cancelled=False)
+    ctx.emit(EventChanged(event_id=event.id, kind=event.kind, starts_at=event.starts_at,
+                  cancelled=False))
     return event
 
 
@@ -133,8 +133,8 @@ def ensure_years(ctx: Context, *years: int) -> list[Reply]:
     replies: list[Reply] = []
     for year in years:
         for event in generation.ensure_year(ctx.session, ctx.club.id, ctx.settings.programme, year, ctx.now):
-            replies.extend(registry.emit("event.changed", ctx, event_id=event.id, kind=event.kind,
-                                         starts_at=event.starts_at, cancelled=False))
+            replies.extend(ctx.emit(EventChanged(event_id=event.id, kind=event.kind,
+                                         starts_at=event.starts_at, cancelled=False)))
     return replies
 
 
@@ -305,8 +305,8 @@ def move(ctx: Context, args: str) -> list[Reply]:
     event.starts_at, event.duration_minutes = start, duration
     event.status, event.sequence, event.updated_at = EventStatus.MOVED.value, event.sequence + 1, ctx.now
     ctx.session.flush()
-    hooks = registry.emit("event.changed", ctx, event_id=event.id, kind=event.kind, starts_at=event.starts_at,
-                          cancelled=False)
+    hooks = ctx.emit(EventChanged(event_id=event.id, kind=event.kind, starts_at=event.starts_at,
+                          cancelled=False))
     zones = ctx.settings.programme.zones
     club = Reply(_("📅 **#{n} {titre}** est déplacé : {avant} → **{apres}**\n{heures}", n=event.number,
                    titre=user_text(event.title), avant=format_datetime(before, zones[0], ctx.lang),
@@ -356,8 +356,8 @@ def cancel(ctx: Context, args: str) -> list[Reply]:
         raise UserError("L'événement #{n} est déjà annulé.", n=number)
     event.status, event.sequence, event.updated_at = EventStatus.CANCELLED.value, event.sequence + 1, ctx.now
     ctx.session.flush()
-    hooks = registry.emit("event.changed", ctx, event_id=event.id, kind=event.kind, starts_at=event.starts_at,
-                          cancelled=True)
+    hooks = ctx.emit(EventChanged(event_id=event.id, kind=event.kind, starts_at=event.starts_at,
+                          cancelled=True))
     zone = ctx.settings.programme.club.timezone
     return [Reply(_("C'est fait : #{n} est annulé. Le Club est prévenu.", n=number)),
             Reply(_("❌ **#{n} {titre}** du {quand} est annulé.", n=number, titre=user_text(event.title),

@@ -14,6 +14,7 @@ from handlers.calendar.commands import event_by_number
 from handlers.calendar.programme_schema import parse_minutes
 from handlers.context import Context
 from handlers.core import Reply, UserError
+from handlers.events import EventChanged
 from handlers.formats.roles import is_organiser
 from handlers.i18n import N_, translate
 from handlers.registry import verb
@@ -63,9 +64,10 @@ def agenda_text(session: Session, event_id: int, lang: str) -> str | None:
     return "\n".join(lines)
 
 
-@registry.on("event.changed")
-def propose_programme_items(ctx: Context, event_id: int, cancelled: bool, **_payload: object) -> list[Reply]:
+@registry.on(EventChanged)
+def propose_programme_items(ctx: Context, changed: EventChanged) -> list[Reply]:
     """A new event of a series with `agenda` items in the file starts its agenda with them, once."""
+    event_id, cancelled = changed.event_id, changed.cancelled
     event = ctx.session.get(Event, event_id)
     series = ctx.settings.programme.series_by_key(event.series) if event else None
     if cancelled or series is None or not series.agenda or ctx.session.get(Agenda, event_id) is not None:

@@ -15,9 +15,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from handlers import registry
 from handlers.context import Context
 from handlers.core import Reply
+from handlers.events import RegistrationChanged
 from handlers.text import fold
 from storage.models import Member
 from storage.registrations import Registration, RegistrationEvent, RegistrationState
@@ -187,5 +187,5 @@ def _changed(ctx: Context, row: Registration, registered: bool) -> list[Reply]:
     """Members' seats are told to subscribers (reminders); guests have no account to remind."""
     if row.member_id is None:
         return []
-    return registry.emit("registration.changed", ctx, event_id=row.event_id, member_id=row.member_id,
-                         registered=registered)
+    return ctx.emit(RegistrationChanged(event_id=row.event_id, member_id=row.member_id,
+                         registered=registered))

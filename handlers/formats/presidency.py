@@ -15,6 +15,7 @@ from handlers import registry
 from handlers.calendar.programme import Programme
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility
+from handlers.events import EventChanged
 from handlers.formats.roles import is_organiser
 from handlers.i18n import N_, format_datetime, translate
 from handlers.text import fold, user_text
@@ -83,8 +84,8 @@ def rotate_at_steps(session: Session, now: datetime) -> list[tuple[str | None, R
     return out
 
 
-@registry.on("event.changed")
-def start_presidency(ctx: Context, **_payload: object) -> list[Reply]:
+@registry.on(EventChanged)
+def start_presidency(ctx: Context, _changed: EventChanged) -> list[Reply]:
     """The presidency's steps start counting as soon as the calendar is generated."""
     ensure_presidency(ctx.session, ctx.club.id, ctx.settings.programme)
     return []

@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from handlers import registry
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility
+from handlers.events import ThemesRetained
 from handlers.groups.rules import (
     MAX_REFERENTS,
     MIN_REFERENTS,
@@ -34,11 +35,11 @@ SECTION = N_("Groupes de travail")
 
 
 # -- groups from retained themes ------------------------------------------------------------------
-@registry.on("themes.retained")
-def themes_retained(ctx: Context, themes: list[tuple[int, str, str]]) -> list[Reply]:
+@registry.on(ThemesRetained)
+def themes_retained(ctx: Context, retained: ThemesRetained) -> list[Reply]:
     """One group per retained theme; a theme already turned into a group is left as it is."""
     created, hooks = [], []
-    for proposal_id, title, description in themes:
+    for proposal_id, title, description in retained.themes:
         exists = ctx.session.scalar(select(Group.id).where(Group.club_id == ctx.club.id,
                                                            Group.source_proposal_id == proposal_id))
         if exists is None:

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import registry
 from handlers.context import Context
 from handlers.core import Reply, UserError
+from handlers.events import GroupCreated
 from handlers.i18n import DEFAULT_LANG, Translator
 from handlers.text import parse_number, user_text
 from storage.groups import Group, GroupChannel, GroupMembership, GroupReferent
@@ -128,4 +128,4 @@ def create_group(ctx: Context, title: str, description: str = "",
                   source_proposal_id=proposal_id, created_at=ctx.now)
     ctx.session.add(group)
     ctx.session.flush()
-    return group, registry.emit("group.created", ctx, group_id=group.id)
+    return group, ctx.emit(GroupCreated(group_id=group.id))

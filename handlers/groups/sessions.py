@@ -18,6 +18,7 @@ from handlers.calendar import commands as calendar
 from handlers.calendar import generation
 from handlers.context import Context
 from handlers.core import Reply
+from handlers.events import EventChanged, GroupCreated
 from handlers.groups.rules import SESSION_PROVIDERS, GroupSession, is_referent, membership
 from storage.calendar import Event, EventStatus
 from storage.groups import Group
@@ -30,10 +31,10 @@ def session_key(series_key: str, group: Group) -> str:
     return f"{series_key}#g{group.number}"[:64]
 
 
-@registry.on("group.created")
-def plan_sessions(ctx: Context, group_id: int) -> list[Reply]:
+@registry.on(GroupCreated)
+def plan_sessions(ctx: Context, created: GroupCreated) -> list[Reply]:
     """The new group's sessions for the coming year, at the programme's group slots."""
-    group = ctx.session.get(Group, group_id)
+    group = ctx.session.get(Group, created.group_id)
     programme = ctx.settings.programme
     year = ctx.now.astimezone(ZoneInfo(programme.club.timezone)).year
     existing = set(ctx.session.scalars(select(Event.occurrence).where(
@@ -54,8 +55,8 @@ def plan_sessions(ctx: Context, group_id: int) -> list[Reply]:
     ctx.session.flush()
     replies: list[Reply] = []
     for event in created:
-        replies += registry.emit("event.changed", ctx, event_id=event.id, kind=event.kind,
-                                 starts_at=event.starts_at, cancelled=False)
+        replies += ctx.emit(EventChanged(event_id=event.id, kind=event.kind,
+                                 starts_at=event.starts_at, cancelled=False))
     return replies
 
 

@@ -10,7 +10,7 @@ from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.i18n import LANGS, N_, format_datetime
 from handlers.members.lookup import ensure_member
-from handlers.registry import PROFILE_SECTIONS, verb
+from handlers.registry import verb
 from handlers.territories import TERRITORIES, resolve_zone, suggestions, zone_label
 from handlers.text import fold, mentioned_ids, user_text
 from storage.models import Institution, Member, Role
@@ -49,7 +49,7 @@ def me(ctx: Context, args: str) -> list[Reply]:
     lines.append(_("• Fuseau : {zone} — il est {local} chez vous, {paris} à Paris",
                    zone=zone_line(ctx, member.tz), local=local, paris=paris))
     lines.append(_("• Langue : {langue}", langue=_("français") if ctx.lang == "fr" else _("anglais")))
-    for section in PROFILE_SECTIONS:
+    for section in ctx.registry.profile_sections:
         lines.extend(section(ctx))
     return [Reply("\n".join(lines))]
 

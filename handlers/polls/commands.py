@@ -19,6 +19,7 @@ from handlers import registry
 from handlers.calendar.dates import parse_when
 from handlers.context import Context
 from handlers.core import Anchor, Button, ReactionEvent, Recount, Reply, UserError, Visibility
+from handlers.events import PollChanged, PollRequested
 from handlers.i18n import N_, format_datetime
 from handlers.members.lookup import ensure_member
 from handlers.polls.results import results_text
@@ -153,17 +154,17 @@ def open_poll(ctx: Context, question: str, labels: list[str], kind: str, *, clos
     replies = [Reply(header_text(ctx, poll), visibility=Visibility.CHANNEL, channel=poll.channel_id,
                      anchor=Anchor("poll", poll.id))]
     replies.extend(option_reply(ctx, poll, option) for option in poll.options)
-    replies.extend(registry.emit("poll.changed", ctx, poll_id=poll.id, closes_at=poll.closes_at, closed=False))
+    replies.extend(ctx.emit(PollChanged(poll_id=poll.id, closes_at=poll.closes_at, closed=False)))
     return poll, replies
 
 
-@registry.on("poll.requested")
-def requested(ctx: Context, question: str, options: list[str], kind: str = "single",
-              closes_at: datetime | None = None) -> list[Reply]:
+@registry.on(PollRequested)
+def requested(ctx: Context, request: PollRequested) -> list[Reply]:
     """Another capability asks the Club to decide (a difficulty with a theme): a members' poll in the
     Club's channel, in the Club's language."""
     channel = ctx.settings.club_channels.get(ctx.platform) or ctx.channel_id
-    return open_poll(ctx, question, options, kind, closes_at=closes_at, channel_id=channel)[1]
+    return open_poll(ctx, request.question, list(request.options), request.kind, closes_at=request.closes_at,
+                     channel_id=channel)[1]
 
 
 def _insert_numbered(session: Session, poll: Poll) -> None:
@@ -285,8 +286,8 @@ def close_command(ctx: Context, args: str) -> list[Reply]:
         replies = [Reply(_("Le sondage #{n} sera clôturé le {quand}.", n=poll.number,
                            quand=format_datetime(poll.closes_at, ctx.tz, ctx.lang))),
                    Reply(header_text(ctx, poll), anchor=Anchor("poll", poll.id), update=True)]
-        return replies + registry.emit("poll.changed", ctx, poll_id=poll.id, closes_at=poll.closes_at,
-                                       closed=False)
+        return replies + ctx.emit(PollChanged(poll_id=poll.id, closes_at=poll.closes_at,
+                                       closed=False))
     poll.closes_at = ctx.now
     return [Reply(_("Clôture du sondage #{n} : je recompte les réactions, puis je publie les résultats.",
                     n=poll.number)),
@@ -334,7 +335,7 @@ def close_poll(ctx: Context, poll_id: int, state: dict[Anchor, dict[str, set[str
     if poll.anonymous:
         replies.extend(option_reply(ctx, poll, option, closed=True) for option in poll.options)
     replies.append(Reply(text, visibility=Visibility.CHANNEL, channel=poll.channel_id))
-    return replies + registry.emit("poll.changed", ctx, poll_id=poll.id, closes_at=poll.closes_at, closed=True)
+    return replies + ctx.emit(PollChanged(poll_id=poll.id, closes_at=poll.closes_at, closed=True))
 
 
 @registry.on_recount("approvals")

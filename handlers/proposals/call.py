@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from handlers import registry
 from handlers.calendar.dates import parse_span
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility
+from handlers.events import CallChanged
 from handlers.i18n import N_, format_datetime
 from handlers.proposals.common import (
     DAY,
@@ -138,7 +138,7 @@ def open_call(ctx: Context, text: str) -> list[Reply]:
         announce = announce_open(year, club_deadline)
         done = _("Appel à contribution {annee} ouvert jusqu'au {date}. Annonce publiée dans le canal du Club.",
                  annee=year, date=deadline_text(closes_at, ctx.tz, ctx.lang))
-    hooks = registry.emit("call.changed", ctx, call_id=call.id, closes_at=closes_at, open=True)
+    hooks = ctx.emit(CallChanged(call_id=call.id, closes_at=closes_at, open=True))
     return [Reply(done), Reply(announce, visibility=Visibility.CLUB), *hooks]
 
 
@@ -148,7 +148,7 @@ def close_call(ctx: Context) -> list[Reply]:
     if call is None or not call.is_open(ctx.now):
         raise UserError("Aucun appel à contribution n'est ouvert. `/club appel` donne son état.")
     call.status, call.closed_at = CallStatus.CLOSED.value, ctx.now
-    hooks = registry.emit("call.changed", ctx, call_id=call.id, closes_at=call.closes_at, open=False)
+    hooks = ctx.emit(CallChanged(call_id=call.id, closes_at=call.closes_at, open=False))
     count = ctx.session.scalar(select(func.count()).select_from(Proposal).where(
         Proposal.call_id == call.id, Proposal.status == ProposalStatus.PROPOSED.value))
     announce = announce_closed(call.year, count)

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers import registry
 from handlers.context import Context
 from handlers.core import Anchor, Reply, UserError, Visibility
+from handlers.events import PollRequested, ThemesRetained
 from handlers.i18n import N_, format_datetime
 from handlers.proposals.call import SECTION
 from handlers.proposals.common import (
@@ -77,8 +77,7 @@ def retain(ctx: Context, args: str) -> list[Reply]:
                        "Club, et les groupes de travail vont être créés.", n=len(chosen), m=len(others))),
                Reply(outcome(call.year, chosen, others, first_choice, ctx.now, tz), visibility=Visibility.CLUB)]
     replies += [refresh(p, tz) for p in chosen + list(others)]
-    replies += registry.emit("themes.retained", ctx,
-                             themes=[(p.id, p.title, p.description) for p in chosen])
+    replies += ctx.emit(ThemesRetained(themes=tuple((p.id, p.title, p.description) for p in chosen)))
     return replies
 
 
@@ -128,9 +127,10 @@ def difficulty(ctx: Context, args: str) -> list[Reply]:
     ctx.session.add(raised)
     ctx.session.flush()
     shared = club_translator()
-    decision = registry.emit("poll.requested", ctx, kind="single", closes_at=ctx.now + DECISION_TIME,
-                             question=shared(DECISION_QUESTION, n=proposal.number, titre=proposal.title)[:MAX_QUESTION],
-                             options=[shared(choice) for choice in DIFFICULTY_CHOICES])
+    decision = ctx.emit(PollRequested(
+        question=shared(DECISION_QUESTION, n=proposal.number, titre=proposal.title)[:MAX_QUESTION],
+        options=tuple(shared(choice) for choice in DIFFICULTY_CHOICES), kind="single",
+        closes_at=ctx.now + DECISION_TIME))
     return [Reply(_("Difficulté publiée dans le canal du Club ; le Club va décider ensemble de la suite du thème "
                     "#{n}.", n=proposal.number)),
             Reply(difficulty_text(raised, ctx), visibility=Visibility.CLUB, anchor=Anchor(DIFFICULTY_KIND, raised.id)),

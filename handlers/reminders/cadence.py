@@ -18,11 +18,14 @@ from sqlalchemy.orm import Session
 
 from handlers import registry
 from handlers.context import Context
+from handlers.events import CallChanged, EventChanged, PollChanged, RegistrationChanged
+from storage.calendar import Event
 from storage.models import Club, Member, Role
 from storage.reminders import Reminder, ReminderState
 
 if TYPE_CHECKING:
     from handlers.context import ClubSettings
+    from handlers.registry import Registry
 
 QUIET_START, QUIET_END = 21, 8  # no direct message from 21:00 to 08:00, recipient's local time
 CHANNEL, GROUP, NONVOTERS = "channel", "group", "nonvoters"
@@ -130,22 +133,20 @@ def _move(row: Reminder, due: datetime, tz: str | None, now: datetime) -> None:
 
 
 # -- topics -----------------------------------------------------------------------------------------
-@registry.on("event.changed")
-def event_changed(ctx: Context, event_id: int, kind: str, starts_at: datetime, cancelled: bool,
-                  **_: object) -> None:
-    if cancelled:
-        cancel(ctx.session, "event", event_id, ctx.now, note="cancelled")
+@registry.on(EventChanged)
+def event_changed(ctx: Context, changed: EventChanged) -> None:
+    if changed.cancelled:
+        cancel(ctx.session, "event", changed.event_id, ctx.now, note="cancelled")
         return
-    schedule(ctx, "event", event_id, starts_at, steps_for(kind))
+    schedule(ctx, "event", changed.event_id, changed.starts_at, steps_for(changed.kind))
 
 
-@registry.on("registration.changed")
-def registration_changed(ctx: Context, event_id: int, member_id: int, registered: bool, **_: object) -> None:
+@registry.on(RegistrationChanged)
+def registration_changed(ctx: Context, changed: RegistrationChanged) -> None:
     """J-1 and H-1 direct messages for one registrant of a REX or session, in their own quiet hours."""
-    from storage.calendar import Event
-
+    event_id, member_id = changed.event_id, changed.member_id
     recipient = f"member:{member_id}"
-    if not registered:
+    if not changed.registered:
         cancel(ctx.session, "event", event_id, ctx.now, recipient, note="unregistered")
         return
     event = ctx.session.get(Event, event_id)
@@ -158,23 +159,24 @@ def registration_changed(ctx: Context, event_id: int, member_id: int, registered
                   event.starts_at - step.before, ctx.now, member=member)
 
 
-@registry.on("poll.changed")
-def poll_changed(ctx: Context, poll_id: int, closes_at: datetime | None, closed: bool, **_: object) -> None:
-    if closed or closes_at is None:
-        cancel(ctx.session, "poll", poll_id, ctx.now, note="closed" if closed else "no deadline")
+@registry.on(PollChanged)
+def poll_changed(ctx: Context, changed: PollChanged) -> None:
+    if changed.closed or changed.closes_at is None:
+        cancel(ctx.session, "poll", changed.poll_id, ctx.now, note="closed" if changed.closed else "no deadline")
         return
-    schedule(ctx, "poll", poll_id, closes_at, POLL_STEPS)
+    schedule(ctx, "poll", changed.poll_id, changed.closes_at, POLL_STEPS)
 
 
-@registry.on("call.changed")
-def call_changed(ctx: Context, call_id: int, closes_at: datetime, open: bool, **_: object) -> None:
-    if not open:
-        cancel(ctx.session, "call", call_id, ctx.now, note="closed")
+@registry.on(CallChanged)
+def call_changed(ctx: Context, changed: CallChanged) -> None:
+    if not changed.open:
+        cancel(ctx.session, "call", changed.call_id, ctx.now, note="closed")
         return
-    schedule(ctx, "call", call_id, closes_at, CALL_STEPS)
+    schedule(ctx, "call", changed.call_id, changed.closes_at, CALL_STEPS)
 
 
-def ensure_programme(session: Session, settings: ClubSettings, club_id: int, now: datetime) -> None:
+def ensure_programme(session: Session, settings: ClubSettings, registry: Registry, club_id: int,
+                     now: datetime) -> None:
     """The calendar of this year and the next exists (generated as `/club calendrier` would), so its
     reminders are in the outbox even if nobody looked at the calendar yet."""
     from handlers.calendar.commands import ensure_years
@@ -184,6 +186,6 @@ def ensure_programme(session: Session, settings: ClubSettings, club_id: int, now
     system = Member(club_id=club_id, platform="system", platform_user_id="club-bot", display_name="club-bot",
                     tz=tz, role=Role.ADMIN.value)  # never stored: who the scheduled work acts as
     ctx = Context(session=session, club=club, member=system, settings=settings, platform="system",
-                  channel_id="", now=now, lang="fr")
+                  channel_id="", now=now, lang="fr", registry=registry)
     year = now.astimezone(ZoneInfo(tz)).year
     ensure_years(ctx, year, year + 1)

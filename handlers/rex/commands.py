@@ -23,6 +23,7 @@ from handlers.calendar import registrations
 from handlers.calendar.registrations import Guest
 from handlers.context import Context
 from handlers.core import Anchor, Button, Reply, UserError, Visibility
+from handlers.events import EventChanged
 from handlers.i18n import N_, Translator, format_datetime, translate
 from handlers.registry import on, on_action, profile_section, verb
 from handlers.text import fold, mentioned_ids, parse_number, strip_mentions, user_text
@@ -565,12 +566,12 @@ def rex(ctx: Context, args: str) -> list[Reply]:
     return [*handler(ctx, rest), *hooks]
 
 
-@on("event.changed")
-def event_changed(ctx: Context, event_id: int, kind: str, **_payload: object) -> list[Reply]:
+@on(EventChanged)
+def event_changed(ctx: Context, changed: EventChanged) -> list[Reply]:
     """A REX moved or cancelled: its announcement shows it at once."""
-    if kind != KIND:
+    if changed.kind != KIND:
         return []
-    event = ctx.session.get(Event, event_id)
+    event = ctx.session.get(Event, changed.event_id)
     return _refresh(ctx, event) if event else []
 
 

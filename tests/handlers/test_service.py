@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from handlers import Command, Reply, Service, UserError, registry
+from handlers import Command, Reply, Service, UserError
 from handlers.service import claim_event
 from storage.models import Institution, Member, ProcessedEvent
+from tests.support.registry import throwaway_verb
 
 
 def command(text: str, user: str = "lea") -> Command:
@@ -20,7 +21,7 @@ def command(text: str, user: str = "lea") -> Command:
 
 
 @pytest.fixture
-def failing_verbs():
+def failing_verbs(service: Service) -> None:
     def crash(ctx, args):
         ctx.session.add(Institution(club_id=ctx.club.id, name="Partielle", key="partielle"))
         ctx.session.flush()
@@ -31,13 +32,8 @@ def failing_verbs():
         ctx.session.flush()
         raise UserError("Numéro inconnu : {n}.", n=args)
 
-    added = []
     for name, func_ in (("test-crash", crash), ("test-refuse", refuse)):
-        registry.VERBS[name] = registry.Verb(name, (), func_, "", "", (), registry.Role.PARTICIPANT, "test")
-        added.append(name)
-    yield
-    for name in added:
-        del registry.VERBS[name]
+        service.registry.add_verb(throwaway_verb(name, func_))
 
 
 def institutions(service: Service) -> int:

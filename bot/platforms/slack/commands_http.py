@@ -24,7 +24,6 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.platforms.slack.listeners.commands import club_command, other_command
 from bot.platforms.slack.runtime import SlackRuntime
-from handlers import registry
 from handlers.service import split_verb
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,7 @@ class SlashCommands:
     def _kind(self, fields: dict[str, str]) -> str:
         if fields["command"] != self.slack.command:
             return ""
-        verb = registry.VERBS.get(split_verb(fields.get("text", ""))[0] or "aide")
+        verb = self.slack.service.registry.verbs.get(split_verb(fields.get("text", ""))[0] or "aide")
         return verb.name if verb is not None else "?"
 
     def quick(self, fields: dict[str, str]) -> bool:

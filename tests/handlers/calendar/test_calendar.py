@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -10,22 +10,18 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from bot.platforms.console import Console
-from handlers import Service, registry
+from handlers import Service
 from handlers.calendar.commands import club_feed, event_by_number, group_feed, times_in_zones, upcoming
+from handlers.events import EventChanged
 from storage.calendar import Event
 
 
 @pytest.fixture
-def changes() -> Iterator[list[dict]]:
-    """What the "event.changed" topic announced, as the reminders capability would hear it."""
+def changes(service: Service) -> list[dict]:
+    """What `EventChanged` announced, as the reminders capability would hear it."""
     heard: list[dict] = []
-
-    def listen(ctx, **payload):
-        heard.append(payload)
-
-    registry.HOOKS.setdefault("event.changed", []).append(listen)
-    yield heard
-    registry.HOOKS["event.changed"].remove(listen)
+    service.registry.listen(EventChanged, lambda ctx, changed: heard.append(dataclasses.asdict(changed)))
+    return heard
 
 
 def events(service: Service) -> list[Event]:

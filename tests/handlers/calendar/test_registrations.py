@@ -87,7 +87,8 @@ def test_the_core_serves_any_event_and_one_row_per_person(service: Service) -> N
         session.flush()
         rencontre = event_by_number(session, club.id, 2)  # a rencontre, not a REX
         ctx = Context(session=session, club=club, member=members[0], settings=service.settings,
-                      platform="console", channel_id="club", now=service.clock(), lang="fr")
+                      platform="console", channel_id="club", now=service.clock(), lang="fr",
+                      registry=service.registry)
         assert capacity(session, rencontre.id) is None
         set_capacity(ctx, rencontre.id, 1)
         assert register(ctx, rencontre.id, member=members[0]).registration.state == "confirmed"

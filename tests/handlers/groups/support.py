@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
 from bot.platforms.console import Console
-from handlers import ClubSettings, Command, Service, registry
+from handlers import ClubSettings, Command, Service
 from handlers.calendar.programme import load_programme
-from handlers.i18n import N_
+from handlers.events import ThemesRetained
+from handlers.registry import Registry
 from storage import Database
 from storage.models import Role
+from tests.support.registry import throwaway_verb
 
 THEMES = [(101, "Accueil des publics", "Guichets et parcours"), (102, "Données partagées", "")]
 
@@ -20,17 +21,12 @@ THEMES = [(101, "Accueil des publics", "Guichets et parcours"), (102, "Données 
 def retain(ctx, args: str):
     """Stands for the proposals capability's `retenir`: a facilitator's action that emits the topic."""
     themes = [t for t in THEMES if not args or str(t[0]) in args.split()]
-    return registry.emit("themes.retained", ctx, themes=themes)
+    return ctx.emit(ThemesRetained(themes=tuple(themes)))
 
 
-@contextmanager
-def retain_verb() -> Iterator[None]:
-    registry.VERBS["retenir-test"] = registry.Verb("retenir-test", (), retain, N_("Groupes de travail"),
-                                                   "", (), Role.FACILITATEUR, "test")
-    try:
-        yield
-    finally:
-        del registry.VERBS["retenir-test"]
+def add_retain_verb(registry: Registry) -> None:
+    """`/club retenir-test [n…]`, for facilitators: the rencontre retains THEMES (or those numbered)."""
+    registry.add_verb(throwaway_verb("retenir-test", retain, Role.FACILITATEUR))
 
 
 SETUP = """
@@ -54,8 +50,9 @@ def club(database_url: str, clock) -> Iterator[Service]:
     settings = ClubSettings(programme=load_programme(), admins=frozenset({"console:camille"}),
                             club_channels={"console": "club"})
     db = Database(database_url)
-    with retain_verb():
-        yield Service(db, settings, clock=clock)
+    service = Service(db, settings, clock=clock)
+    add_retain_verb(service.registry)
+    yield service
     db.dispose()
 
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.platforms.console import Console
-from handlers import Service, registry
+from handlers import Service
+from handlers.events import ThemesRetained
 from storage.groups import Group
 from tests.conftest import FakeClock
 from tests.handlers.groups.support import run, say, two_groups
@@ -78,7 +79,7 @@ def test_a_theme_retained_twice_makes_one_group(club: Service) -> None:
     assert console.run_line("/club retenir-test 101") == ""  # nothing new, nothing announced
     with club.db.transaction() as session:
         ctx = club._context(session, "console", "camille", "camille", "club", None, None, {})
-        replies = registry.emit("themes.retained", ctx, themes=[(101, "Accueil", ""), (103, "Mobilité", "")])
+        replies = ctx.emit(ThemesRetained(themes=((101, "Accueil", ""), (103, "Mobilité", ""))))
     assert len(replies) == 1 and "#2 Mobilité" in replies[0].text and "Accueil" not in replies[0].text
     with club.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Group)) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 
@@ -9,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.platforms.console import Console, SimulatedClock
-from handlers import Anchor, ReactionEvent, Service, registry
+from handlers import Anchor, ReactionEvent, Service
+from handlers.events import PollChanged
 from handlers.polls.commands import approvals, non_voters
 from storage.polls import Poll
 
@@ -134,29 +136,27 @@ def test_by_institution_each_institution_weighs_one_vote(service: Service) -> No
 
 def test_closing_at_the_end_date_recounts_from_the_platform(service: Service) -> None:
     seen: list[dict] = []
-    registry.on("poll.changed")(lambda ctx, **payload: seen.append(payload))
-    try:
-        clock = SimulatedClock()
-        console = Console(Service(service.db, service.settings, clock=clock), user="camille", clock=clock)
-        console.run_line(":now 2027-01-11T09:00+00:00")
-        out = console.run_line('/club sondage "Atelier ?" "Matin" "Après-midi" --fin le 12 janvier 2027 à 18h')
-        assert "Clôture : mardi 12 janvier 2027 à 18:00 (heure de Paris)." in out
-        react(console, "lea", ":react m3 +1", ":react m4 +1")
-        # Events the bot never heard of: yann reacted while it was down, lea's removal was lost.
-        console.platform.messages["m3"].reactions["+1"].add("yann")
-        console.platform.messages["m4"].reactions["+1"].discard("lea")
-        console.run_line(":now 2027-01-12T16:59+00:00")
-        assert console.run_line(":tick") == ""
-        console.run_line(":now 2027-01-12T17:00+00:00")
-        closing = console.run_line(":tick")
-        assert table_rows(closing) == {"Matin": ["1", "2", "100 %"], "Après-midi": ["2", "0", "0 %"]}
-        assert "1 vote(s) ajouté(s), 1 retiré(s)" in closing
-        assert console.run_line(":tick") == ""  # closed once
-        closes = datetime(2027, 1, 12, 17, 0, tzinfo=UTC)
-        assert seen == [{"poll_id": 1, "closes_at": closes, "closed": False},
-                        {"poll_id": 1, "closes_at": closes, "closed": True}]
-    finally:
-        registry.HOOKS["poll.changed"].pop()
+    service.registry.listen(PollChanged, lambda ctx, changed: seen.append(dataclasses.asdict(changed)))
+    clock = SimulatedClock()
+    console = Console(Service(service.db, service.settings, clock=clock, registry=service.registry),
+                      user="camille", clock=clock)
+    console.run_line(":now 2027-01-11T09:00+00:00")
+    out = console.run_line('/club sondage "Atelier ?" "Matin" "Après-midi" --fin le 12 janvier 2027 à 18h')
+    assert "Clôture : mardi 12 janvier 2027 à 18:00 (heure de Paris)." in out
+    react(console, "lea", ":react m3 +1", ":react m4 +1")
+    # Events the bot never heard of: yann reacted while it was down, lea's removal was lost.
+    console.platform.messages["m3"].reactions["+1"].add("yann")
+    console.platform.messages["m4"].reactions["+1"].discard("lea")
+    console.run_line(":now 2027-01-12T16:59+00:00")
+    assert console.run_line(":tick") == ""
+    console.run_line(":now 2027-01-12T17:00+00:00")
+    closing = console.run_line(":tick")
+    assert table_rows(closing) == {"Matin": ["1", "2", "100 %"], "Après-midi": ["2", "0", "0 %"]}
+    assert "1 vote(s) ajouté(s), 1 retiré(s)" in closing
+    assert console.run_line(":tick") == ""  # closed once
+    closes = datetime(2027, 1, 12, 17, 0, tzinfo=UTC)
+    assert seen == [{"poll_id": 1, "closes_at": closes, "closed": False},
+                    {"poll_id": 1, "closes_at": closes, "closed": True}]
 
 
 def test_rescheduling_and_hidden_results(service: Service) -> None:

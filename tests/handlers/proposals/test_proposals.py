@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.platforms.console import Console, SimulatedClock
-from handlers import Anchor, ClubSettings, FormSubmission, Service, registry
+from handlers import Anchor, ClubSettings, FormSubmission, Service
 from handlers.calendar.programme import Programme
+from handlers.events import ThemesRetained
 from handlers.text import ZWSP
 from storage.proposals import Difficulty, Proposal, ProposalCall, ProposalDraft
 from tests.conftest import FakeClock
@@ -20,19 +20,11 @@ TOO_LONG_TITLE = "T" * 151
 
 
 @pytest.fixture
-def retained() -> Iterator[list]:
+def retained(service: Service) -> list:
     """What the working-groups capability would receive: the themes chosen at the rencontre."""
     seen: list = []
-
-    def subscriber(ctx, themes):
-        seen.append(themes)
-        return None
-
-    registry.on("themes.retained")(subscriber)
-    try:
-        yield seen
-    finally:
-        registry.HOOKS["themes.retained"].remove(subscriber)
+    service.registry.listen(ThemesRetained, lambda ctx, retained: seen.append(list(retained.themes)))
+    return seen
 
 
 def club_posts(console: Console) -> list[str]:

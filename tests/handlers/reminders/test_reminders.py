@@ -4,20 +4,19 @@ quiet hours in several zones, polls and the call for contributions — each remi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.platforms.console import Console, SimulatedClock
-from handlers import Service, registry
+from handlers import Service
 from handlers.calendar.commands import event_by_number
-from handlers.i18n import N_
+from handlers.events import RegistrationChanged
 from handlers.text import parse_number
-from storage.models import Role
 from storage.reminders import Reminder
-from tests.handlers.groups.support import retain_verb
+from tests.handlers.groups.support import add_retain_verb
+from tests.support.registry import throwaway_verb
 
 ZONES = ("Paris", "Guadeloupe, Martinique", "La Réunion", "Mayotte", "Nouvelle-Calédonie", "Polynésie française",
          "Wallis-et-Futuna", "Saint-Pierre-et-Miquelon")
@@ -27,28 +26,22 @@ def register(ctx, args: str):
     """Stands for the registration capability: `/club inscrire-test <n> [non]` emits its topic."""
     number, _sep, flag = args.partition(" ")
     event = event_by_number(ctx.session, ctx.club.id, parse_number(number))
-    return registry.emit("registration.changed", ctx, event_id=event.id, member_id=ctx.member.id,
-                         registered=flag != "non")
+    return ctx.emit(RegistrationChanged(event_id=event.id, member_id=ctx.member.id,
+                         registered=flag != "non"))
 
 
-@contextmanager
-def registration_verb() -> Iterator[None]:
-    registry.VERBS["inscrire-test"] = registry.Verb("inscrire-test", (), register, N_("Général"), "", (),
-                                                    Role.PARTICIPANT, "test")
-    try:
-        yield
-    finally:
-        del registry.VERBS["inscrire-test"]
 
 
 @pytest.fixture
 def console(service: Service) -> Iterator[Console]:
     clock = SimulatedClock()
-    chat = Console(Service(service.db, service.settings, clock=clock), user="camille", clock=clock)
+    reminded = Service(service.db, service.settings, clock=clock)
+    reminded.registry.add_verb(throwaway_verb("inscrire-test", register))
+    add_retain_verb(reminded.registry)
+    chat = Console(reminded, user="camille", clock=clock)
     chat.run_line(":now 2027-01-05T10:00+01:00")
     assert chat.run_line(":tick") == ""  # the year's programme is generated; nothing due yet
-    with registration_verb(), retain_verb():
-        yield chat
+    yield chat
 
 
 def say(console: Console, user: str, *lines: str) -> str:

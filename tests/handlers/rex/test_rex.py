@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from bot.platforms.console import Console
-from handlers import Service, registry
+from handlers import Service
 from handlers.calendar.commands import club_feed
+from handlers.events import RegistrationChanged
 
 VISIO = "https://webconf.example/club-des-territoires-rex"
 RECORDING = "https://video.exemple.fr/rex-1"
 
 
 @pytest.fixture
-def seats() -> Iterator[list[tuple[str, bool]]]:
-    """What "registration.changed" told (member id -> registered), as the reminders outbox hears it."""
+def seats(service: Service) -> list[tuple[int, bool]]:
+    """What `RegistrationChanged` told (member id -> registered), as the reminders outbox hears it."""
     heard: list[tuple[int, bool]] = []
-
-    def listen(ctx, event_id, member_id, registered):
-        heard.append((member_id, registered))
-
-    registry.HOOKS.setdefault("registration.changed", []).append(listen)
-    yield heard
-    registry.HOOKS["registration.changed"].remove(listen)
+    service.registry.listen(RegistrationChanged, lambda ctx, changed: heard.append((changed.member_id,
+                                                                                    changed.registered)))
+    return heard
 
 
 def announcement_ref(shown: str) -> str:

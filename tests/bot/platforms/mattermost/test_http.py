@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from bot.platforms.mattermost.run import register_command
 from bot.scheduler import run_tick
-from handlers import Anchor, Button, Form, FormField, Reply, UserError, Visibility, registry
+from handlers import Anchor, Button, Form, FormField, Reply, UserError, Visibility
+from handlers.registry import Registry
 from handlers.text import ZWSP, mention
-from storage.models import Member, Role
+from storage.models import Member
 from tests.fakes.mattermost_api import BOT_USER
 from tests.support.mattermost import (
     ADMIN,
@@ -24,6 +25,7 @@ from tests.support.mattermost import (
     corpus_user,
     running_mattermost_bot,
 )
+from tests.support.registry import throwaway_verb
 
 ALAN = "erj6qck3rfgtujs86w5r6rckzh"  # automatic zone Europe/Paris
 MARIE = "1eifd55acpoim8kshtsourwh51"  # manual zone America/Cayenne
@@ -46,25 +48,13 @@ def mattermost(database_url: str, clock) -> Iterator[MattermostBot]:
 
 
 @pytest.fixture
-def temporary() -> Iterator[dict]:
-    """Throwaway verbs, buttons, forms and jobs registered for one test, then removed."""
-    added: dict = {"verbs": [], "actions": [], "forms": [], "reactions": [], "ticks": []}
-    yield added
-    for name in added["verbs"]:
-        del registry.VERBS[name]
-    for name in added["actions"]:
-        del registry.ACTIONS[name]
-    for name in added["forms"]:
-        del registry.FORMS[name]
-    for name in added["reactions"]:
-        del registry.REACTIONS[name]
-    for func_ in added["ticks"]:
-        registry.TICKS.remove(func_)
+def temporary(mattermost: MattermostBot) -> Registry:
+    """The running bot's own registry: throwaway verbs, buttons, forms and jobs for one test."""
+    return mattermost.service.registry
 
 
-def add_verb(temporary: dict, name: str, func_) -> None:
-    registry.VERBS[name] = registry.Verb(name, (), func_, "", "", (), Role.PARTICIPANT, "test")
-    temporary["verbs"].append(name)
+def add_verb(registry: Registry, name: str, func_) -> None:
+    registry.add_verb(throwaway_verb(name, func_))
 
 
 def members(bot: MattermostBot) -> int:
@@ -180,12 +170,12 @@ def test_user_text_cannot_ping_the_channel(mattermost: MattermostBot) -> None:
     assert f"@{ZWSP}channel" in text
 
 
-def test_mentions_in_replies_become_usernames(mattermost: MattermostBot, temporary: dict) -> None:
+def test_mentions_in_replies_become_usernames(mattermost: MattermostBot, temporary: Registry) -> None:
     add_verb(temporary, "salut-test", lambda ctx, args: [Reply(f"Bonjour {mention(MARIE)}")])
     assert mattermost.command("salut-test").json()["text"] == "Bonjour @marie.dupont"
 
 
-def test_button_click_with_our_signature_runs_the_handler(mattermost: MattermostBot, temporary: dict) -> None:
+def test_button_click_with_our_signature_runs_the_handler(mattermost: MattermostBot, temporary: Registry) -> None:
     clicks: list[tuple[str, str]] = []
 
     def register(ctx, value):
@@ -193,8 +183,7 @@ def test_button_click_with_our_signature_runs_the_handler(mattermost: Mattermost
         return [Reply(f"Inscription enregistrée pour la séance {value}."),
                 Reply("Une inscription de plus.", visibility=Visibility.CHANNEL)]
 
-    registry.ACTIONS["test-register"] = register
-    temporary["actions"].append("test-register")
+    temporary.actions["test-register"] = register
     add_verb(temporary, "seance-test", lambda ctx, args: [Reply("Séance du 12 mars", visibility=Visibility.CLUB,
                                                                 buttons=[Button("S'inscrire", "test-register", "42",
                                                                                 "primary")],
@@ -215,10 +204,9 @@ def test_button_click_with_our_signature_runs_the_handler(mattermost: Mattermost
 
 
 @pytest.mark.parametrize("forge", ["unsigned", "wrong-signature", "other-value"])
-def test_forged_button_clicks_are_refused(mattermost: MattermostBot, temporary: dict, forge: str) -> None:
+def test_forged_button_clicks_are_refused(mattermost: MattermostBot, temporary: Registry, forge: str) -> None:
     clicks: list[str] = []
-    registry.ACTIONS["test-register"] = lambda ctx, value: clicks.append(value) or []
-    temporary["actions"].append("test-register")
+    temporary.actions["test-register"] = lambda ctx, value: clicks.append(value) or []
     add_verb(temporary, "seance-test", lambda ctx, args: [Reply("Séance", visibility=Visibility.CLUB,
                                                                 buttons=[Button("Go", "test-register", "42")])])
     mattermost.command("seance-test", user=ADMIN, user_name="camille")
@@ -238,7 +226,7 @@ def test_forged_button_clicks_are_refused(mattermost: MattermostBot, temporary: 
 
 
 def test_form_opens_as_a_dialog_and_its_submission_reaches_the_handler(mattermost: MattermostBot,
-                                                                       temporary: dict) -> None:
+                                                                       temporary: Registry) -> None:
     decisions: list[tuple[str, dict, str]] = []
 
     def decide(ctx, values, state):
@@ -247,8 +235,7 @@ def test_form_opens_as_a_dialog_and_its_submission_reaches_the_handler(mattermos
         decisions.append((ctx.member.platform_user_id, values, state))
         return [Reply(f"Décision : {values['choix']}", visibility=Visibility.CHANNEL)]
 
-    registry.FORMS["test-decision"] = decide
-    temporary["forms"].append("test-decision")
+    temporary.forms["test-decision"] = decide
     form = Form("test-decision", "Décision du groupe", (
         FormField("choix", "Votre choix", choices=(("oui", "Oui"), ("non", "Non"), ("peut-etre", "Peut-être"))),
         FormField("note", "Un commentaire pour le groupe (facultatif)", multiline=True, optional=True),
@@ -275,14 +262,14 @@ def test_form_opens_as_a_dialog_and_its_submission_reaches_the_handler(mattermos
     assert post.message == "Décision : oui" and post.channel_id == CLUB_CHANNEL
 
 
-def test_a_form_that_cannot_open_shows_its_text(mattermost: MattermostBot, temporary: dict) -> None:
+def test_a_form_that_cannot_open_shows_its_text(mattermost: MattermostBot, temporary: Registry) -> None:
     form = Form("test-decision", "Décision", (FormField("choix", "Choix"),))
     add_verb(temporary, "decision-test", lambda ctx, args: [Reply("Écrivez `/club decide oui`.", form=form)])
     mattermost.api.fail_next("POST /actions/dialogs/open", 400, "interactive_message.decode_trigger_id.expired")
     assert mattermost.command("decision-test").json()["text"] == "Écrivez `/club decide oui`."
 
 
-def test_announcement_with_reactions_survives_a_rate_limit(mattermost: MattermostBot, temporary: dict) -> None:
+def test_announcement_with_reactions_survives_a_rate_limit(mattermost: MattermostBot, temporary: Registry) -> None:
     add_verb(temporary, "annonce-test", lambda ctx, args: [
         Reply("reçu"),
         Reply("Annonce pour le Club", visibility=Visibility.CLUB, reactions=["+1", "-1"],
@@ -301,7 +288,7 @@ def test_announcement_with_reactions_survives_a_rate_limit(mattermost: Mattermos
     assert mattermost.mm.platform.reactions(CLUB_CHANNEL, post.id) == {"+1": {MARIE}}
 
 
-def test_updates_edit_the_posted_message(mattermost: MattermostBot, temporary: dict) -> None:
+def test_updates_edit_the_posted_message(mattermost: MattermostBot, temporary: Registry) -> None:
     anchor = Anchor("test-poll", 3)
     add_verb(temporary, "sondage-test", lambda ctx, args: [
         Reply("Sondage ouvert", visibility=Visibility.CLUB, anchor=anchor, buttons=[Button("Voter", "x")])])
@@ -321,7 +308,7 @@ def test_updates_edit_the_posted_message(mattermost: MattermostBot, temporary: d
 
 
 def test_later_private_replies_are_ephemeral_posts_or_else_direct_messages(mattermost: MattermostBot,
-                                                                           temporary: dict) -> None:
+                                                                           temporary: Registry) -> None:
     add_verb(temporary, "prive-test", lambda ctx, args: [
         Reply("Publié", visibility=Visibility.CLUB), Reply("Rien que pour vous")])
     mattermost.command("prive-test")
@@ -338,14 +325,13 @@ def test_later_private_replies_are_ephemeral_posts_or_else_direct_messages(matte
 
 
 def test_scheduled_reminders_reach_mattermost_as_direct_messages(mattermost: MattermostBot,
-                                                                 temporary: dict) -> None:
+                                                                 temporary: Registry) -> None:
     def job(session, now):
         return [("mattermost", Reply("Rappel : rencontre demain à 10 h", visibility=Visibility.DM, user=MARIE)),
                 (None, Reply("La rencontre commence", visibility=Visibility.CLUB)),
                 ("slack", Reply("pas pour Mattermost", visibility=Visibility.CLUB))]
 
-    registry.TICKS.append(job)
-    temporary["ticks"].append(job)
+    temporary.ticks.append(job)
     runtime = mattermost.mm
     assert run_tick(mattermost.service, [runtime.deliverer]) == 2
     posts = {p.message: p for p in mattermost.api.posts.values()}
@@ -356,7 +342,7 @@ def test_scheduled_reminders_reach_mattermost_as_direct_messages(mattermost: Mat
 
 
 def test_without_a_public_url_buttons_point_where_mattermost_called(mattermost: MattermostBot,
-                                                                    temporary: dict) -> None:
+                                                                    temporary: Registry) -> None:
     mattermost.mm.public_url = None
     add_verb(temporary, "bouton-test", lambda ctx, args: [Reply("Choisissez", buttons=[Button("Oui", "x")])])
     body = mattermost.command("bouton-test").json()
@@ -375,7 +361,7 @@ def test_the_slash_command_can_be_registered_at_start(mattermost: MattermostBot)
     assert mattermost.command("aide", token=token).status_code == 200
 
 
-def test_rest_calls_carry_the_bot_token(mattermost: MattermostBot, temporary: dict) -> None:
+def test_rest_calls_carry_the_bot_token(mattermost: MattermostBot, temporary: Registry) -> None:
     add_verb(temporary, "annonce-test", lambda ctx, args: [Reply("A", visibility=Visibility.CLUB)])
     mattermost.command("annonce-test")
     [call] = mattermost.api.wait_for("POST /posts")

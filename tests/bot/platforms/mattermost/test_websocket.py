@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import pytest
 
 from bot.platforms.mattermost.websocket import reaction_event
-from handlers import Anchor, Reply, Visibility, registry
+from handlers import Anchor, Reply, Visibility
 from tests.fakes.mattermost_api import BOT_USER
 from tests.support.mattermost import CLUB_CHANNEL, MATTERMOST, MattermostBot, running_mattermost_bot
+from tests.support.registry import throwaway_verb
 
 MARIE = "1eifd55acpoim8kshtsourwh51"
 ALAN = "erj6qck3rfgtujs86w5r6rckzh"
@@ -44,20 +45,14 @@ class Votes:
 @pytest.fixture
 def listening(database_url: str, clock) -> Iterator[tuple[MattermostBot, Votes, str]]:
     votes = Votes()
-    registry.REACTIONS["test-vote"] = votes
-    try:
-        with running_mattermost_bot(database_url, clock=clock, listen=True) as bot:
-            registry.VERBS["vote-test"] = registry.Verb(
-                "vote-test", (), lambda ctx, args: [Reply("Votez !", visibility=Visibility.CLUB,
-                                                          reactions=["+1", "-1"], anchor=Anchor("test-vote", 5))],
-                "", "", (), registry.Role.PARTICIPANT, "test")
-            bot.command("vote-test")
-            bot.api.wait_for("POST /reactions", 2)
-            [post] = bot.api.posts.values()
-            yield bot, votes, post.id
-    finally:
-        registry.VERBS.pop("vote-test", None)
-        del registry.REACTIONS["test-vote"]
+    with running_mattermost_bot(database_url, clock=clock, listen=True) as bot:
+        bot.service.registry.reactions["test-vote"] = votes
+        bot.service.registry.add_verb(throwaway_verb("vote-test", lambda ctx, args: [
+            Reply("Votez !", visibility=Visibility.CLUB, reactions=["+1", "-1"], anchor=Anchor("test-vote", 5))]))
+        bot.command("vote-test")
+        bot.api.wait_for("POST /reactions", 2)
+        [post] = bot.api.posts.values()
+        yield bot, votes, post.id
 
 
 def test_reactions_through_the_websocket_become_votes(listening) -> None:

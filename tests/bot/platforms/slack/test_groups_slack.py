@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import CORPUS
-from tests.handlers.groups.support import retain_verb
+from tests.handlers.groups.support import add_retain_verb
 from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
 
 GROUP_CHANNEL = "G0GROUPE01"
@@ -21,7 +21,8 @@ CLICK = json.loads((CORPUS / "slack" / "interactivity_block_actions.json").read_
 
 @pytest.fixture
 def slack(database_url: str, clock) -> Iterator[SlackBot]:
-    with retain_verb(), running_slack_bot(database_url, clock=clock) as bot:
+    with running_slack_bot(database_url, clock=clock) as bot:
+        add_retain_verb(bot.service.registry)
         for user, name in (("UADMIN01", "Camille"), ("U0LEA", "Léa"), ("U0KARIM", "Karim"), ("U0NINA", "Nina")):
             bot.api.add_user(user, name)
         bot.command("retenir-test", user="UADMIN01")

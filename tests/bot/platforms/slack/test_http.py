@@ -10,9 +10,10 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy import func, select
 
-from handlers import Anchor, Reply, Visibility, registry
+from handlers import Anchor, Reply, Visibility
 from storage.models import Member, ProcessedEvent
 from tests.conftest import CORPUS
+from tests.support.registry import throwaway_verb
 from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
 
 SLACK = CORPUS / "slack"
@@ -114,20 +115,17 @@ def test_a_retried_event_has_one_effect(slack: SlackBot) -> None:
     def echo(ctx, event, object_id):
         return [Reply(f"vote {event.emoji} de {event.user_id}", visibility=Visibility.CHANNEL)]
 
-    registry.REACTIONS["test-echo"] = echo
-    try:
-        slack.service.record_posted("slack", "C01N9PM1D53", "1613563664.001200", Anchor("test-echo", 1))
-        body = json.dumps(json.loads((SLACK / "events_reaction_added.json").read_text()))
-        for retry in range(4):
-            extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
-            assert slack.post(body, content_type="application/json", extra=extra).status_code == 200
-        posted = slack.api.wait_for("chat.postMessage")
-        time.sleep(0.2)  # give a wrongly duplicated delivery the time to show up
-        assert len(slack.api.calls_to("chat.postMessage")) == 1
-        assert posted[0].params["text"] == "vote +1 de U01P3QK7RBX"
-        assert count(slack, ProcessedEvent) == 1
-    finally:
-        del registry.REACTIONS["test-echo"]
+    slack.service.registry.reactions["test-echo"] = echo
+    slack.service.record_posted("slack", "C01N9PM1D53", "1613563664.001200", Anchor("test-echo", 1))
+    body = json.dumps(json.loads((SLACK / "events_reaction_added.json").read_text()))
+    for retry in range(4):
+        extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        assert slack.post(body, content_type="application/json", extra=extra).status_code == 200
+    posted = slack.api.wait_for("chat.postMessage")
+    time.sleep(0.2)  # give a wrongly duplicated delivery the time to show up
+    assert len(slack.api.calls_to("chat.postMessage")) == 1
+    assert posted[0].params["text"] == "vote +1 de U01P3QK7RBX"
+    assert count(slack, ProcessedEvent) == 1
 
 
 def test_replies_after_the_ack_survive_rate_limits(slack: SlackBot) -> None:
@@ -135,20 +133,16 @@ def test_replies_after_the_ack_survive_rate_limits(slack: SlackBot) -> None:
         return [Reply("reçu"), Reply("Annonce pour le Club", visibility=Visibility.CLUB, reactions=["+1"],
                                      anchor=Anchor("test-announce", 7))]
 
-    registry.VERBS["annonce-test"] = registry.Verb("annonce-test", (), announce, "", "", (),
-                                                   registry.Role.PARTICIPANT, "test")
-    try:
-        slack.api.rate_limit_next("chat.postMessage", retry_after=1)
-        assert slack.command("annonce-test").json()["text"] == "reçu"
-        reactions = slack.api.wait_for("reactions.add", timeout=10)
-        posts = slack.api.calls_to("chat.postMessage")
-        assert len(posts) == 2  # the 429, then the retry after Retry-After
-        assert posts[-1].params["channel"] == CLUB_CHANNEL
-        assert reactions[0].params["name"] == "+1"
-        ts = reactions[0].params["timestamp"]
-        assert slack.service.posted_for("slack", Anchor("test-announce", 7)) == [(CLUB_CHANNEL, ts)]
-    finally:
-        del registry.VERBS["annonce-test"]
+    slack.service.registry.add_verb(throwaway_verb("annonce-test", announce))
+    slack.api.rate_limit_next("chat.postMessage", retry_after=1)
+    assert slack.command("annonce-test").json()["text"] == "reçu"
+    reactions = slack.api.wait_for("reactions.add", timeout=10)
+    posts = slack.api.calls_to("chat.postMessage")
+    assert len(posts) == 2  # the 429, then the retry after Retry-After
+    assert posts[-1].params["channel"] == CLUB_CHANNEL
+    assert reactions[0].params["name"] == "+1"
+    ts = reactions[0].params["timestamp"]
+    assert slack.service.posted_for("slack", Anchor("test-announce", 7)) == [(CLUB_CHANNEL, ts)]
 
 
 def test_user_text_cannot_ping_the_channel(slack: SlackBot) -> None:
