@@ -2,7 +2,7 @@
 
 Target: the fan-out (first to last message, as the API saw them) within 10 % of the rate-limit floor
 (2,000 / RATE seconds), 0 duplicates, 0 missing. The process's start-up is reported beside it.
-The dispatcher runs in its own process, on SQLite, as a bot process's scheduler would run it.
+The reminder sender runs in its own process, on SQLite, as a bot process's scheduler would run it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from storage.migrate import upgrade
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.support.outbox import seed_fanout, spawn_dispatcher, states
+from tests.support.outbox import seed_fanout, spawn_reminder_sender, states
 
 MESSAGES = 2000
 RATE = 100  # chat.postMessage calls per second the local API accepts
@@ -29,7 +29,7 @@ def main() -> None:
         with FakeSlackAPI() as api:
             api.limit_rate("chat.postMessage", RATE)
             started = time.monotonic()
-            process = spawn_dispatcher(url, api.url, lease=60)
+            process = spawn_reminder_sender(url, api.url, lease=60)
             output, _ = process.communicate(timeout=600)
             elapsed = time.monotonic() - started
             keys = Counter(api.keys_posted())

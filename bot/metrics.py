@@ -1,7 +1,7 @@
 """Prometheus series of club-bot, served at `GET /metrics`.
 
 Commands are counted by verb and outcome (ok, user_error, error, unknown); every event a platform hands
-to the Service is timed by kind. Reminders and the outbox are fed by the reminders dispatcher through
+to the Service is timed by kind. Reminders and the outbox are fed by the reminder sender through
 `record_reminders` and `set_outbox_depth_source`.
 """
 
@@ -37,7 +37,7 @@ def record_command(verb: str, outcome: str) -> None:
 
 
 def record_reminders(sent: int = 0, failed: int = 0, deferred: int = 0) -> None:
-    """Called by the reminders dispatcher after each pass."""
+    """Called by the reminder sender after each pass."""
     for status, count in (("sent", sent), ("failed", failed), ("deferred", deferred)):
         if count:
             REMINDERS.labels(status=status).inc(count)

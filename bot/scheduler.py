@@ -1,5 +1,5 @@
 """APScheduler 3 is only the clock: what is due lives in the database, and `Service.tick` finds it;
-reminders wait in the outbox, and the dispatcher (bot/dispatcher.py) sends them once, at each tick.
+reminders wait in the outbox, and the reminder sender (bot/reminder_sender.py) sends them once, at each tick.
 
 Its job store is in memory on purpose (one interval job, recreated at start): APScheduler 3
 cannot share a persistent store between processes, and reminders must survive restarts anyway.
@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import metrics
 from bot.delivery import Deliverer
-from bot.dispatcher import Dispatcher
+from bot.reminder_sender import ReminderSender
 from handlers import Service
 from handlers.reminders.outbox import outbox_depth
 
@@ -25,18 +25,18 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 30
 
 
-def run_tick(service: Service, deliverers: Sequence[Deliverer], dispatcher: Dispatcher | None = None) -> int:
+def run_tick(service: Service, deliverers: Sequence[Deliverer], reminder_sender: ReminderSender | None = None) -> int:
     """One pass of due work, delivered on each platform it concerns, then the reminders due;
-    returns how many replies of the scheduled jobs went out (the dispatcher logs its own counts)."""
+    returns how many replies of the scheduled jobs went out (the reminder sender logs its own counts)."""
     sent = 0
     for platform, reply in service.tick():
         for deliverer in deliverers:
             if platform is None or deliverer.platform.name == platform:
                 deliverer.deliver([reply])
                 sent += 1
-    if dispatcher is not None:
+    if reminder_sender is not None:
         try:
-            stats = dispatcher.run()
+            stats = reminder_sender.run()
             metrics.record_reminders(sent=stats.sent, failed=stats.failed, deferred=stats.deferred)
         except Exception:
             log.exception("reminders dispatch failed; the next tick takes over")
@@ -59,9 +59,9 @@ def start_scheduler(service: Service, deliverers: Sequence[Deliverer]) -> Backgr
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": TICK_SECONDS},
         timezone="UTC",
     )
-    dispatcher = Dispatcher.for_deliverers(service, deliverers)
+    reminder_sender = ReminderSender.for_deliverers(service, deliverers)
     report_outbox(service)
-    scheduler.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[service, list(deliverers), dispatcher],
+    scheduler.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[service, list(deliverers), reminder_sender],
                       id="tick", replace_existing=True, next_run_time=datetime.now(UTC))
     scheduler.start()
     return scheduler

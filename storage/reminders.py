@@ -1,4 +1,4 @@
-"""The outbox of reminders: one row per (subject, kind, recipient), sent exactly once by a dispatcher.
+"""The outbox of reminders: one row per (subject, kind, recipient), sent exactly once by a reminder sender.
 
 A row names what it reminds of (`subject` "event" | "poll" | "call" and its id), the cadence step
 (`kind`: "j7", "j1", "h1", "j30", "poll24", "call_week", "call_close") and its recipient: a member
@@ -19,7 +19,7 @@ from storage.models import Base, utcnow
 
 class ReminderState(enum.StrEnum):
     PENDING = "pending"  # waiting for `not_before`
-    SENDING = "sending"  # claimed by a dispatcher until `lease_until`
+    SENDING = "sending"  # claimed by a reminder sender until `lease_until`
     SENT = "sent"
     EXPANDED = "expanded"  # an audience row whose recipients got rows of their own
     SKIPPED = "skipped"  # too late, or its subject is gone: never sent, logged

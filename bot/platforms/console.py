@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.delivery import Deliverer
-from bot.dispatcher import Dispatcher
+from bot.reminder_sender import ReminderSender
 from handlers import ActionEvent, Command, Profile, ReactionEvent, Reply, Service
 from handlers.text import ZWSP, fold
 
@@ -123,7 +123,7 @@ class Console:
         self._out = out
         self.platform = ConsolePlatform(self._write)
         self.deliverer = Deliverer(service, self.platform, club_channel=CHANNEL)
-        self.dispatcher = Dispatcher.for_deliverers(service, [self.deliverer], worker="console")
+        self.reminder_sender = ReminderSender.for_deliverers(service, [self.deliverer], worker="console")
 
     def _write(self, line: str) -> None:
         self.lines.append(line)
@@ -174,7 +174,7 @@ class Console:
         elif verb == "tick":
             for _platform, reply in self.service.tick(self.clock()):
                 self.deliverer.deliver([reply], channel=CHANNEL)
-            self.dispatcher.run(self.clock())
+            self.reminder_sender.run(self.clock())
         elif verb in ("quit", "q", "exit"):
             raise EOFError
         else:

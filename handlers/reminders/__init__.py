@@ -1,7 +1,7 @@
 """Reminders through a database outbox: the charter's cadence, claimed and sent exactly once.
 
 `cadence` listens to "event.changed", "registration.changed", "poll.changed" and "call.changed" and
-writes the outbox; `outbox` claims due rows for a dispatcher (bot/dispatcher.py) and records the result.
+writes the outbox; `outbox` claims due rows for a reminder sender (bot/reminder_sender.py) and records the result.
 """
 
 from handlers.reminders import cadence  # noqa: F401  (registers the topic listeners)

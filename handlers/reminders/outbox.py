@@ -2,8 +2,8 @@
 
 `claim` runs in one transaction: audiences due now are expanded into one row per recipient, then due
 rows are taken with `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has a single writer) and leased to one
-dispatcher. A row whose lease ran out was maybe sent before a crash: it comes back marked `retry`, and
-the dispatcher asks the platform for its key before sending it again.
+reminder sender. A row whose lease ran out was maybe sent before a crash: it comes back marked `retry`, and
+the reminder sender asks the platform for its key before sending it again.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def test_metrics_count_reactions_and_read_the_outbox(slack: SlackBot) -> None:
 def test_a_tick_s_reminders_and_the_outbox_depth_reach_the_metrics(slack: SlackBot, clock) -> None:
     from datetime import timedelta
 
-    from bot.dispatcher import Dispatcher
+    from bot.reminder_sender import ReminderSender
     from bot.scheduler import report_outbox, run_tick
 
     assert "inscrit" in slack.command("rex inscrire").json()["text"]  # J-1 and H-1 messages for Marie
@@ -85,7 +85,7 @@ def test_a_tick_s_reminders_and_the_outbox_depth_reach_the_metrics(slack: SlackB
         before = scrape(slack.url)
         assert value(before, "clubbot_outbox_depth") >= 2
         clock.now += timedelta(days=9, hours=5)  # 20 January 2027, 14:00 Paris: the eve of the REX
-        run_tick(slack.service, slack.deliverers, Dispatcher.for_deliverers(slack.service, slack.deliverers))
+        run_tick(slack.service, slack.deliverers, ReminderSender.for_deliverers(slack.service, slack.deliverers))
         after = scrape(slack.url)
     finally:
         metrics.set_outbox_depth_source(None)

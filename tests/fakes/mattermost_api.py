@@ -307,7 +307,7 @@ class FakeMattermostAPI:
                             status_code=201)
 
     def api_get_channels_id_posts(self, body: object, channel_id: str) -> Response:
-        """A PostList of the channel (the reminders' dispatcher looks for its key in the props)."""
+        """A PostList of the channel (the reminder sender looks for its key in the props)."""
         posts = [post for post in self.posts.values() if post.channel_id == channel_id and not post.ephemeral_for]
         return JSONResponse({"order": [post.id for post in reversed(posts)],
                              "posts": {post.id: self._post_json(post) for post in posts}})

@@ -1,5 +1,5 @@
 """A fan-out ready to send: one REX starting soon and N registrants whose J-1 reminder is due now,
-and a dispatcher process (`python -m tests.support.outbox DATABASE_URL SLACK_API_URL LEASE`) that sends
+and a reminder sender process (`python -m tests.support.outbox DATABASE_URL SLACK_API_URL LEASE`) that sends
 until the outbox is empty — what a bot process's scheduler does, without a chat server."""
 
 from __future__ import annotations
@@ -56,23 +56,23 @@ def states(url: str) -> dict[str, int]:
     return found
 
 
-def spawn_dispatcher(url: str, slack_url: str, lease: float = 2.0) -> subprocess.Popen:
+def spawn_reminder_sender(url: str, slack_url: str, lease: float = 2.0) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "tests.support.outbox", url, slack_url, str(lease)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def main(url: str, slack_url: str, lease: str) -> None:
     from bot.delivery import Deliverer
-    from bot.dispatcher import Dispatcher
     from bot.platforms.slack.client import SlackPlatform, make_client
+    from bot.reminder_sender import ReminderSender
     from handlers.reminders import outbox_depth
 
     db = Database(url)
     service = Service(db, ClubSettings(programme=load_programme()))
     deliverer = Deliverer(service, SlackPlatform(make_client("xoxb-test", slack_url)), CLUB_CHANNEL)
-    dispatcher = Dispatcher.for_deliverers(service, [deliverer], lease=timedelta(seconds=float(lease)))
+    reminder_sender = ReminderSender.for_deliverers(service, [deliverer], lease=timedelta(seconds=float(lease)))
     while True:
-        stats = dispatcher.run()
+        stats = reminder_sender.run()
         with db.transaction() as session:
             if outbox_depth(session, datetime.now(UTC)) == 0:
                 break

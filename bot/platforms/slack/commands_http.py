@@ -1,15 +1,16 @@
 """Slash commands over HTTP, answered without Bolt's dispatch (the same listeners, the same checks).
 
 A slash command needs none of what Bolt's dispatch does for the other requests (authorisation, event
-filters, kwargs injection, listener matching): its cost was a third of a command's. Each request is
-verified exactly as Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the timestamp within
-5 minutes); `ssl_check` requests and everything that is not a slash command go on to Bolt.
+filters, kwargs injection, listener matching), and must be answered within Slack's 3 seconds even when
+the whole Club clicks at once (BENCHMARKS.md says what this saves). Each request is verified exactly as
+Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the timestamp within 5 minutes); `ssl_check`
+requests and everything that is not a slash command go on to Bolt.
 
-Short commands are answered on the event loop itself: the hop to a worker thread and back cost as much
-CPU as the command, and more under load (threads contending for the GIL). A command is short when the
-person is already known (no profile to fetch from Slack) and its verb has lately been: its cost is
-learnt in a worker thread (CPU time) and checked again on the loop (wall time); a verb that turns
-slow, or that opens a form (a Web API call), goes back to the worker threads.
+Short commands are answered on the event loop itself, without the hop to a worker thread and back (nor
+the threads' contention for the GIL under load). A command is short when the person is already known (no
+profile to fetch from Slack) and its verb has lately been: its cost is learnt in a worker thread (CPU
+time) and checked again on the loop (wall time); a verb that turns slow, or that opens a form (a Web API
+call), goes back to the worker threads.
 """
 
 from __future__ import annotations

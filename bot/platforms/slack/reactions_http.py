@@ -1,8 +1,8 @@
 """Reaction events over HTTP, handled without Bolt's dispatch (the same check, the same listener).
 
-A vote comes as a `reaction_added` or `reaction_removed` event, in bursts when a poll is announced. Bolt's
-dispatch of an event (its middleware chain, listener matching, kwargs injection) cost as much as the vote
-itself. Each request is verified exactly as Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the
+A vote comes as a `reaction_added` or `reaction_removed` event, in bursts when a poll is announced. None of
+Bolt's dispatch of an event (its middleware chain, listener matching, kwargs injection) is needed for it
+(BENCHMARKS.md says what this saves). Each request is verified exactly as Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the
 timestamp within 5 minutes); the bot's own reactions are ignored, as Bolt's `IgnoringSelfEvents` does; the
 vote is written before the answer (as with Bolt's `process_before_response`), and a listener error answers
 500 as Bolt does, so that Slack delivers the event again. Every other event goes on to Bolt.

@@ -1,4 +1,4 @@
-"""The reminders' dispatcher: claims due rows of the outbox, sends them once, records the message.
+"""The reminder sender: claims due rows of the outbox, sends them once, records the message.
 
 Several processes may run it on one PostgreSQL: a row is leased to one of them (`FOR UPDATE SKIP
 LOCKED`). Each message carries its row's key (Slack message metadata, Mattermost post props); a row
@@ -158,7 +158,7 @@ class DispatchStats:
     skipped: int = 0
 
 
-class Dispatcher:
+class ReminderSender:
     def __init__(self, service: Service, senders: Sequence[Sender], worker: str | None = None,
                  batch: int = 100, lease: timedelta = timedelta(minutes=5),
                  sleep: Callable[[float], None] = time.sleep,
@@ -173,7 +173,7 @@ class Dispatcher:
         self._years: set[int] = set()
 
     @classmethod
-    def for_deliverers(cls, service: Service, deliverers: Sequence[Deliverer], **options: object) -> Dispatcher:
+    def for_deliverers(cls, service: Service, deliverers: Sequence[Deliverer], **options: object) -> ReminderSender:
         return cls(service, [sender_for(d) for d in deliverers], **options)  # type: ignore[arg-type]
 
     def run(self, now: datetime | None = None, limit: int | None = None) -> DispatchStats:

@@ -1,4 +1,4 @@
-"""Reminders reach people once, with real processes: two dispatchers on one PostgreSQL, a dispatcher
+"""Reminders reach people once, with real processes: two reminder senders on one PostgreSQL, a reminder sender
 killed mid fan-out and restarted, and a Slack API answering 429 with Retry-After."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.delivery import Deliverer
-from bot.dispatcher import Dispatcher, SlackSender
 from bot.platforms.slack.client import SlackPlatform, make_client
+from bot.reminder_sender import ReminderSender, SlackSender
 from handlers import ClubSettings, Service
 from handlers.calendar.programme import load_programme
 from handlers.reminders import claim
 from storage import Database
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.support.outbox import CLUB_CHANNEL, seed_fanout, spawn_dispatcher, states
+from tests.support.outbox import CLUB_CHANNEL, seed_fanout, spawn_reminder_sender, states
 
 
 def _finish(*processes) -> None:
@@ -38,7 +38,7 @@ def _each_once(api: FakeSlackAPI, count: int) -> None:
 def test_two_dispatchers_on_one_postgresql_send_each_reminder_once(database_url: str) -> None:
     seed_fanout(database_url, 300)
     with FakeSlackAPI() as api:
-        first, second = spawn_dispatcher(database_url, api.url), spawn_dispatcher(database_url, api.url)
+        first, second = spawn_reminder_sender(database_url, api.url), spawn_reminder_sender(database_url, api.url)
         _finish(first, second)
         _each_once(api, 300)
     assert states(database_url).get("sent") == 300
@@ -49,14 +49,14 @@ def test_a_dispatcher_killed_mid_fanout_and_restarted_sends_each_reminder_once(d
     seed_fanout(database_url, 200)
     with FakeSlackAPI() as api:
         api.limit_rate("chat.postMessage", 50)  # four seconds of work: time to be killed in the middle
-        process = spawn_dispatcher(database_url, api.url)
+        process = spawn_reminder_sender(database_url, api.url)
         deadline = time.monotonic() + 60
         while len(api.keys_posted()) < 60 and time.monotonic() < deadline:
             time.sleep(0.02)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert 60 <= len(api.keys_posted()) < 200
-        _finish(spawn_dispatcher(database_url, api.url))
+        _finish(spawn_reminder_sender(database_url, api.url))
         _each_once(api, 200)
     assert states(database_url).get("sent") == 200
 
@@ -67,7 +67,7 @@ def test_a_rate_limited_api_gets_everything_once_at_its_pace(database_url: str) 
     with FakeSlackAPI() as api:
         api.limit_rate("chat.postMessage", 40)
         started = time.monotonic()
-        _finish(spawn_dispatcher(database_url, api.url))
+        _finish(spawn_reminder_sender(database_url, api.url))
         elapsed = time.monotonic() - started
         _each_once(api, 120)
         limited = [c for c in api.calls_to("chat.postMessage") if c.params.get("metadata")]
@@ -88,14 +88,14 @@ def test_a_message_sent_just_before_a_crash_is_recorded_not_sent_again(database_
             leased = claim(session, service.settings.programme, {"slack": CLUB_CHANNEL}, now, "dead",
                            lease=timedelta(seconds=-1))  # already expired: its process is gone
         SlackSender(deliverer.platform, CLUB_CHANNEL).send(leased[0])  # ... and it had sent this one
-        stats = Dispatcher.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
+        stats = ReminderSender.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
         assert (stats.sent, stats.recovered) == (2, 1)
         _each_once(api, 3)
     db.dispose()
 
 
 def test_on_mattermost_a_post_made_before_a_crash_is_found_by_its_props(database_url: str) -> None:
-    from bot.dispatcher import MattermostSender
+    from bot.reminder_sender import MattermostSender
     from tests.support.mattermost import running_mattermost_bot
 
     with running_mattermost_bot(database_url) as bot:
@@ -106,7 +106,7 @@ def test_on_mattermost_a_post_made_before_a_crash_is_found_by_its_props(database
         with service.db.transaction() as session:
             leased = claim(session, service.settings.programme, channels, now, "dead", lease=timedelta(seconds=-1))
         MattermostSender(deliverer.platform, deliverer.club_channel).send(leased[0])
-        stats = Dispatcher.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
+        stats = ReminderSender.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
         assert (stats.sent, stats.recovered) == (2, 1)
         keys = Counter(post.props.get("club_reminder") for post in bot.api.posts.values())
         assert sorted(count for key, count in keys.items() if key) == [1, 1, 1]
