@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 
 from rapidfuzz import process
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from handlers.context import ClubSettings, Context
@@ -33,7 +31,7 @@ from handlers.i18n import N_, lang_of, translate
 from handlers.members.lookup import ensure_member, find_member
 from handlers.registry import Registry, Verb
 from handlers.text import parse_number
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.models import Club, PostedMessage, ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -298,8 +296,7 @@ def claim_event(session: Session, platform: str, event_id: str) -> bool:
     dialect = session.get_bind().dialect.name
     statement = _CLAIMS.get(dialect)
     if statement is None:  # built once per dialect: a burst of reactions claims one id each
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = _CLAIMS[dialect] = insert(ProcessedEvent).values(
+        statement = _CLAIMS[dialect] = insert_for(session)(ProcessedEvent).values(
             platform=bindparam("platform"), event_id=bindparam("event_id"), received_at=bindparam("received_at"),
         ).on_conflict_do_nothing().returning(ProcessedEvent.event_id)
     inserted = session.scalar(statement, {"platform": platform, "event_id": event_id,

@@ -1,10 +1,12 @@
 """Reminders through a database outbox: the charter's cadence, claimed and sent exactly once.
 
-`cadence` listens to "event.changed", "registration.changed", "poll.changed" and "call.changed" and
-writes the outbox; `outbox` claims due rows for a reminder sender (bot/reminder_sender.py) and records the result.
+- `cadence`: listens to `EventChanged`, `RegistrationChanged`, `PollChanged` and `CallChanged`
+  (`handlers.events`) and writes the outbox rows the charter's cadence asks for (J-7, J-1, H-1…).
+- `messages`: the text of each reminder, in its reader's language and time zones, with the agenda.
+- `outbox`: claims due rows for the reminder sender (bot/reminder_sender.py) and records what became of
+  them.
 """
 
-from handlers.reminders import cadence  # noqa: F401  (registers the topic listeners)
 from handlers.reminders.cadence import ensure_programme
 from handlers.reminders.outbox import Delivery, claim, mark_failed, mark_sent, mark_skipped, outbox_depth
 

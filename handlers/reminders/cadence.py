@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from handlers import registry
 from handlers.context import Context
 from handlers.events import CallChanged, EventChanged, PollChanged, RegistrationChanged
 from storage.calendar import Event
+from storage.db import insert_for
 from storage.models import Club, Member, Role
 from storage.reminders import Reminder, ReminderState
 
@@ -69,10 +68,6 @@ def out_of_quiet_hours(moment: datetime, tz: str) -> datetime:
     return datetime.combine(day, time(QUIET_END), zone).astimezone(moment.tzinfo)
 
 
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def write(session: Session, club_id: int, subject: str, subject_id: int, kind: str, recipient: str,
           due_at: datetime, now: datetime, member: Member | None = None, platform: str | None = None) -> None:
     """One row, once: writing the same key again moves it if still pending (never a second row)."""
@@ -81,7 +76,7 @@ def write(session: Session, club_id: int, subject: str, subject_id: int, kind: s
                   platform=member.platform if member is not None else platform,
                   member_id=member.id if member is not None else None, due_at=due_at, not_before=not_before,
                   state=PENDING, attempts=0, late=False, created_at=now, updated_at=now)
-    statement = _insert(session)(Reminder).values(**values)
+    statement = insert_for(session)(Reminder).values(**values)
     session.execute(statement.on_conflict_do_update(
         index_elements=["club_id", "subject", "subject_id", "kind", "recipient"],
         set_={"due_at": due_at, "not_before": not_before, "updated_at": now, "state": PENDING, "note": None},
