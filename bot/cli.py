@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     mattermost.add_argument("--host")
     mattermost.add_argument("--port", type=int)
     db = sub.add_parser("db", help="migrations de la base de données")
-    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db.add_argument("action", choices=["upgrade", "downgrade", "current", "check"])
     db.add_argument("revision", nargs="?", default=None)
     args = parser.parse_args(argv)
 
@@ -48,6 +48,17 @@ def run(args: argparse.Namespace, settings) -> int:
             migrate.upgrade(settings.database_url, args.revision or "heads")
         elif args.action == "downgrade":
             migrate.downgrade(settings.database_url, args.revision or "-1")
+        elif args.action == "check":
+            try:
+                differences = migrate.check(settings.database_url)
+            except migrate.NotUpToDate:
+                print("club-bot : la base n'est pas à jour des migrations ; lancez `club-bot db upgrade`.",
+                      file=sys.stderr)
+                return 1
+            if differences:
+                print(f"club-bot : la base et les modèles diffèrent — {differences}", file=sys.stderr)
+                return 1
+            print("club-bot : la base est à jour des modèles.")
         else:
             migrate.current(settings.database_url)
         return 0
