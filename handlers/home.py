@@ -19,8 +19,7 @@ from handlers.context import Context
 from handlers.core import Button, ProfileLoader, Reply
 from handlers.groups.rules import MIN_REFERENTS, group_sessions, is_referent, label, referent_ids
 from handlers.i18n import N_, format_datetime
-from handlers.polls.commands import VOTE_ACTION
-from handlers.polls.votes import APPROVE, NUMBERS, approvals, may_vote
+from handlers.polls.votes import APPROVE, NUMBERS, VOTE_ACTION, approvals, may_vote
 from handlers.proposals.common import latest_call
 from handlers.registry import verb
 from handlers.territories import zone_label

@@ -1,4 +1,5 @@
-"""Votes of polls and proposals: recording them safely under concurrency, and tallying them.
+"""Votes of polls and proposals: recording them safely under concurrency, reading the platform's
+reactions back as voters, and tallying them.
 
 A row is one live reaction or button choice, keyed by (target, voter, value) with a unique
 constraint: adding is INSERT … ON CONFLICT DO NOTHING, removing is a DELETE, so duplicated,
@@ -14,20 +15,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 from math import lcm
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, case, delete, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from handlers.i18n import N_
+from handlers.members.lookup import ensure_member
+from storage.db import insert_for
 from storage.models import Member, Role
 from storage.polls import Poll, PollOption, Vote
 
+if TYPE_CHECKING:
+    from handlers.context import Context
+
 OPTION = "poll_option"
-PROPOSAL = "proposal"
 APPROVE = "+1"
+VOTE_ACTION = "poll.vote"  # the buttons of anonymous polls and of the home tab: "<option id>:<emoji>"
 NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "keycap_ten")
 GRADES = (  # best first; the emoji work on Slack and Mattermost alike
     ("heart_eyes", N_("Très bien")),
@@ -59,11 +63,29 @@ def option_values(poll: Poll | Any, option: PollOption | Any) -> tuple[str, ...]
 
 
 def may_vote(member: Member, poll: Poll | Any | None) -> bool:
+    """Members vote; everyone in the channel too when the poll is open to all (`poll` None: a proposal)."""
     return (poll is not None and not poll.members_only) or member.role_enum.at_least(Role.MEMBRE)
 
 
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def merged_reactions(reactions: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The platform's {emoji: user ids} with the spellings of one emoji ('thumbsup', skin tones) merged."""
+    merged: dict[str, set[str]] = {}
+    for emoji, users in reactions.items():
+        merged.setdefault(normalise_emoji(emoji), set()).update(users)
+    return merged
+
+
+def reaction_voters(ctx: Context, poll: Poll | None, user_ids: set[str]) -> list[Member]:
+    """The people behind a recount's reactions who may vote (`poll` None: a proposal); the bot's own
+    inviting reactions never count, and someone first met in a reaction becomes a member record."""
+    members = []
+    for user_id in sorted(user_ids):
+        if ctx.settings.is_bot(ctx.platform, user_id):
+            continue
+        member = ensure_member(ctx.session, ctx.club, ctx.settings, ctx.platform, user_id, user_id)
+        if may_vote(member, poll):
+            members.append(member)
+    return members
 
 
 def add_vote(session: Session, target_kind: str, target_id: int, voter_id: int, value: str,
@@ -72,7 +94,7 @@ def add_vote(session: Session, target_kind: str, target_id: int, voter_id: int, 
     dialect = session.get_bind().dialect.name
     statement = _ADD_VOTE.get(dialect)
     if statement is None:  # built once per dialect: votes come in bursts
-        statement = _ADD_VOTE[dialect] = _insert(session)(Vote).values(
+        statement = _ADD_VOTE[dialect] = insert_for(session)(Vote).values(
             {column: bindparam(column) for column in ("poll_id", "target_kind", "target_id", "voter_id", "value",
                                                       "created_at")}).on_conflict_do_nothing().returning(Vote.id)
     inserted = session.scalar(statement, {"poll_id": poll_id, "target_kind": target_kind, "target_id": target_id,

@@ -1,8 +1,12 @@
-"""The call for contributions and the themes' life until the rencontre chooses them.
+"""The call for contributions and the themes' life until the rencontre chooses them. Module by module:
 
-`appel` opens and closes the call; `propose`, `modifier`, `retirer`, `propositions` run it;
-`retenir` records the rencontre's choice (topic "themes.retained") and `difficulte` asks the Club.
-Votes on the posted proposals (anchor kind "proposal") are counted by the polls capability.
+- `call`: `appel` (its state), `appel ouvrir` and `appel fermer` (facilitators), and their announcements.
+- `common`: the call's window, looking proposals up, checking what people type, a proposal's message.
+- `decide`: `retenir` (the rencontre's choice, told as `ThemesRetained`) and `difficulte` (the Club decides
+  by a poll it requests).
+- `drafts`: what someone asks to propose or edit, from the command's text or from the form.
+- `propose`: `propose`, its form, the near-duplicate warning and its confirmation; numbering.
+- `revise`: `modifier` and `retirer`.
+- `summary`: `propositions`, and the words for a proposal's state.
+- `votes`: the 👍 on a posted proposal and their recount, stored with the polls' votes.
 """
-
-from handlers.proposals import call, decide, propose  # noqa: F401  (registration side effects)

@@ -1,4 +1,5 @@
-"""`/club appel ouvrir|fermer`: the January call for contributions, opened and closed by facilitators."""
+"""`/club appel`, `appel ouvrir`, `appel fermer`: the January call for contributions, its state for everyone,
+opened and closed by facilitators."""
 
 from __future__ import annotations
 
@@ -23,36 +24,44 @@ from handlers.proposals.common import (
     latest_call,
     next_default_window,
 )
-from handlers.registry import verb
-from handlers.text import fold
+from handlers.registry import subverb, unknown_subverb, verb
 from storage.models import Role
 from storage.proposals import CallStatus, Proposal, ProposalCall, ProposalStatus
 
 SECTION = N_("Appel à contribution")
-OPEN_WORDS = {"ouvrir", "open", "ouvre", "prolonger"}
-CLOSE_WORDS = {"fermer", "close", "clore", "cloturer"}
 _UNTIL = re.compile(r"^(?:jusqu\s*(?:'|’)?\s*(?:au|a|à)|until|au)\s+", re.I)
 MAX_LENGTH = timedelta(days=366)
 
 
-@verb("appel", "call", summary=N_("Ouvrir ou fermer l'appel à contribution (facilitateurs) ; seul, son état."),
-      usage=N_("`/club appel` donne l'état de l'appel. `/club appel ouvrir` l'ouvre pour la période prévue par le "
-               "programme (janvier) ; `/club appel ouvrir jusqu'au 15 février` fixe la date de clôture (elle "
-               "peut aussi prolonger un appel ouvert). `/club appel fermer` le clôt."),
-      examples=("/club appel ouvrir", "/club appel ouvrir jusqu'au 31 janvier", "/club appel fermer"),
-      section=SECTION)
+@verb("appel", "call", summary=N_("L'appel à contribution : son état ; l'ouvrir ou le fermer (facilitateurs)."),
+      usage=N_("`/club appel` donne l'état de l'appel, ou les dates du prochain. Les facilitateur·trices "
+               "l'ouvrent et le ferment avec `/club appel ouvrir` et `/club appel fermer`."),
+      examples=("/club appel", "/club appel ouvrir", "/club appel fermer"), section=SECTION)
 def call_verb(ctx: Context, args: str) -> list[Reply]:
-    word, _sep, rest = args.strip().partition(" ")
-    word = fold(word)
-    if not word:
-        return status(ctx)
-    if word in OPEN_WORDS:
-        ctx.require(Role.FACILITATEUR)
-        return open_call(ctx, rest.strip())
-    if word in CLOSE_WORDS:
-        ctx.require(Role.FACILITATEUR)
-        return close_call(ctx)
-    raise UserError("Écrivez `/club appel ouvrir [jusqu'au <date>]`, `/club appel fermer` ou `/club appel`.")
+    word = args.split()[0] if args.split() else ""
+    if word:
+        raise unknown_subverb(ctx.registry.verbs["appel"], word)
+    return status(ctx)
+
+
+@subverb("appel", "ouvrir", "open", "ouvre", "prolonger",
+         summary=N_("Ouvrir l'appel à contribution et l'annoncer dans le canal du Club, ou changer sa date de "
+                    "clôture."),
+         usage=N_("`/club appel ouvrir` l'ouvre pour la période prévue par le programme (janvier) ; "
+                  "`/club appel ouvrir jusqu'au 15 février` fixe la date de clôture (elle peut aussi prolonger "
+                  "un appel ouvert)."),
+         examples=("/club appel ouvrir", "/club appel ouvrir jusqu'au 31 janvier"), role=Role.FACILITATEUR)
+def open_command(ctx: Context, args: str) -> list[Reply]:
+    return open_call(ctx, args.strip())
+
+
+@subverb("appel", "fermer", "close", "clore", "cloturer",
+         summary=N_("Clore l'appel à contribution et l'annoncer dans le canal du Club."),
+         usage=N_("`/club appel fermer` : les propositions restent, leurs 👍 aussi, jusqu'au choix de la "
+                  "rencontre."),
+         examples=("/club appel fermer",), role=Role.FACILITATEUR)
+def close_command(ctx: Context, args: str) -> list[Reply]:
+    return close_call(ctx)
 
 
 def status(ctx: Context) -> list[Reply]:
@@ -68,7 +77,7 @@ def status(ctx: Context) -> list[Reply]:
                     fin=format_datetime(window.end - timedelta(minutes=1), club_tz(ctx), ctx.lang, DAY)))]
 
 
-def _deadline(ctx: Context, text: str):
+def _deadline(ctx: Context, text: str) -> datetime:
     """The typed deadline; a bare day ("le 15 février") means until the end of that day."""
     text = _UNTIL.sub("", text.strip())
     when = parse_span(text, ctx.tz, ctx.now)
@@ -84,7 +93,7 @@ def _deadline(ctx: Context, text: str):
     return moment
 
 
-def _default_deadline(ctx: Context):
+def _default_deadline(ctx: Context) -> datetime:
     """The end of this year's programme window if it is still ahead and undecided, else next year's."""
     tz = club_tz(ctx)
     year = ctx.now.astimezone(ZoneInfo(tz)).year

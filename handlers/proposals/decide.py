@@ -22,7 +22,7 @@ from handlers.proposals.common import (
     proposal_by_number,
     refresh,
 )
-from handlers.proposals.propose import status_label
+from handlers.proposals.summary import status_label
 from handlers.registry import verb
 from handlers.text import parse_number, user_text
 from storage.models import Role

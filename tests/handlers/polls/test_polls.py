@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.platforms.console import Console, SimulatedClock
-from handlers import Anchor, ReactionEvent, Service
+from handlers import Command, Service
 from handlers.events import PollChanged
-from handlers.polls.commands import approvals, non_voters
+from handlers.polls.votes import non_voters
 from storage.polls import Poll
 
 
@@ -168,7 +169,13 @@ def test_rescheduling_and_hidden_results(service: Service) -> None:
     moved = console.run_line("/club cloturer 1 --fin le 15 janvier 2027 à 12h")
     assert "sera clôturé le vendredi 15 janvier 2027 à 12:00" in moved and "[m2 modifié]" in moved
     console.run_line(":as bob")
-    assert "réservée aux personnes ayant le rôle « facilitateur »" in console.run_line("/club cloturer 1")
+    refused = console.run_line("/club cloturer 1")  # whose poll it is decides, not bob's role alone
+    assert "lancé par lea : seule son auteur·e ou un·e facilitateur·trice peut le clôturer" in refused
+    assert "réservée aux personnes ayant le rôle" not in refused and "[m2 modifié]" not in refused
+    console.run_line(":as camille")
+    console.run_line("/club role @sophie facilitateur")
+    console.run_line(":as sophie")
+    assert "je recompte les réactions" in console.run_line("/club cloturer 1")
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -194,22 +201,6 @@ def test_date_polls_show_each_covered_zone(service: Service) -> None:
     assert "Heures données dans votre fuseau (Europe/Paris)." in console.run_line("/club resultats 1")
 
 
-def test_proposal_thumbs_up_are_approvals_and_bot_reactions_never_count(service: Service) -> None:
-    service.record_posted("console", "club", "p1", Anchor("proposal", 7))
-
-    def event(user: str, emoji: str, added: bool = True) -> None:
-        service.handle_reaction(ReactionEvent("console", f"{user}{emoji}{added}", user, "club", "p1", emoji,
-                                              added, datetime(2027, 1, 11, tzinfo=UTC)))
-
-    for user in ("lea", "bob", "club-bot"):
-        event(user, "+1")
-    event("kevin", "tada")
-    event("kevin", "+1::skin-tone-3")
-    event("bob", "+1", added=False)
-    with service.db.transaction() as session:
-        assert approvals(session, "proposal", 7) == 2  # lea, kevin
-
-
 def test_non_voters_are_the_members_who_did_not_vote(service: Service) -> None:
     console = Console(service, user="lea")
     console.run_line('/club sondage "Q ?" "A" "B"')
@@ -219,3 +210,28 @@ def test_non_voters_are_the_members_who_did_not_vote(service: Service) -> None:
     with service.db.transaction() as session:
         poll_id = session.scalar(select(Poll.id))
         assert [m.display_name for m in non_voters(session, poll_id)] == ["bob", "lea"]
+
+
+def test_polls_launched_at_the_same_instant_get_distinct_numbers(service: Service) -> None:
+    """On PostgreSQL, simultaneous polls read the same highest number: one wins it, the others take the next."""
+    people = ["lea", "bob", "kevin", "yann"]
+    for user in people:  # everyone already met the bot: the race is on the numbers alone
+        Console(service, user=user).run_line("/club moi")
+    start = threading.Barrier(len(people))
+    answers: dict[str, str] = {}
+
+    def launch(user: str) -> None:
+        start.wait()
+        command = Command(platform="console", user_id=user, user_name=user, channel_id="club",
+                          text=f'sondage "Question de {user} ?" "A" "B"', received_at=service.clock())
+        answers[user] = service.handle_command(command)[0].text
+
+    threads = [threading.Thread(target=launch, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    numbers = sorted(int(re.search(r"Sondage #(\d+) lancé", answer).group(1)) for answer in answers.values())
+    assert numbers == [1, 2, 3, 4], answers
+    with service.db.transaction() as session:
+        assert sorted(session.scalars(select(Poll.number))) == [1, 2, 3, 4]

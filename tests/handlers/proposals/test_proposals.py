@@ -1,56 +1,20 @@
-"""The call for contributions as people live it in the console, on SQLite and PostgreSQL."""
+"""Proposing, editing, withdrawing and listing themes, as people do it in the console, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.platforms.console import Console, SimulatedClock
-from handlers import Anchor, ClubSettings, FormSubmission, Service
-from handlers.calendar.programme import Programme
-from handlers.events import ThemesRetained
+from handlers import FormSubmission, Service
 from handlers.text import ZWSP
 from storage.proposals import Difficulty, Proposal, ProposalCall, ProposalDraft
-from tests.conftest import FakeClock
+from tests.handlers.proposals.support import club_posts, count, setup_club, statuses
 
 TOO_LONG_TITLE = "T" * 151
-
-
-@pytest.fixture
-def retained(service: Service) -> list:
-    """What the working-groups capability would receive: the themes chosen at the rencontre."""
-    seen: list = []
-    service.registry.listen(ThemesRetained, lambda ctx, retained: seen.append(list(retained.themes)))
-    return seen
-
-
-def club_posts(console: Console) -> list[str]:
-    """What the bot printed in the Club channel: posts and edits of posts (not whispers to one person)."""
-    return [line for line in console.lines if "#club |" in line]
-
-
-def count(service: Service, model) -> int:
-    with service.db.transaction() as session:
-        return session.scalar(select(func.count()).select_from(model))
-
-
-def statuses(service: Service) -> dict[int, str]:
-    with service.db.transaction() as session:
-        return dict(session.execute(select(Proposal.number, Proposal.status)).all())
-
-
-def setup_club(service: Service) -> Console:
-    """Camille (admin) names Sophie facilitator; Léa and Bob are members of two institutions."""
-    console = Console(service, user="camille")
-    console.run_line("/club role @sophie facilitateur")
-    for user, institution in (("lea", "DREETS Martinique"), ("bob", "ARS Guyane")):
-        console.run_line(f":as {user}")
-        console.run_line(f"/club institution {institution}")
-    console.run_line(":as sophie")
-    return console
 
 
 def test_call_proposals_edit_withdraw_list_and_retain(service: Service, retained: list) -> None:
@@ -147,82 +111,6 @@ def test_facilitators_alone_run_the_call_and_the_choice(service: Service) -> Non
     assert "facilitateur" in console.run_line("/club aide retenir")
 
 
-def test_call_window_follows_the_clock(service: Service, clock: FakeClock) -> None:
-    console = setup_club(service)
-    console.run_line(":as lea")
-    refused = console.run_line("/club propose Un thème")
-    assert "L'appel à contribution n'est pas ouvert. Il est prévu du vendredi 1 janvier 2027 au dimanche 31 " \
-           "janvier 2027" in refused
-    console.run_line(":as sophie")
-    assert "ouvert jusqu'au mercredi 20 janvier 2027 à 23:59" in console.run_line(
-        "/club appel ouvrir jusqu'au 20 janvier")
-    console.run_line(":as lea")
-    assert "Proposition #1" in console.run_line("/club propose Un thème")
-    clock.now = datetime(2027, 1, 20, 22, 58, tzinfo=UTC)  # 23:58 in Paris
-    assert "Proposition #2" in console.run_line("/club propose Un autre sujet")
-    clock.now += timedelta(minutes=2)
-    late = console.run_line("/club propose Trop tard")
-    assert "L'appel à contribution 2027 est clos depuis le mercredi 20 janvier 2027 à 23:59. Le prochain est " \
-           "prévu du samedi 1 janvier 2028 au lundi 31 janvier 2028." in late
-    assert "ne peut plus être modifiée" in console.run_line("/club modifier 1 Nouveau titre")
-    assert count(service, Proposal) == 2
-    # a facilitator can extend the call; the Club is told
-    console.run_line(":as sophie")
-    extended = console.run_line("/club appel ouvrir jusqu'au 25 janvier 2029")
-    assert "25 janvier 2029 à 23:59. Un appel à contribution dure au plus un an" in extended  # nothing is opened
-    extended = console.run_line("/club appel ouvrir jusqu'au 25 janvier à 18h")
-    assert "Date de clôture de l'appel 2027" not in extended  # the deadline had passed: reopened
-    assert "ouvert jusqu'au lundi 25 janvier 2027 à 18:00" in extended
-    extended = console.run_line("/club appel ouvrir jusqu'au 27 janvier")
-    assert "Date de clôture de l'appel 2027 changée : mercredi 27 janvier 2027 à 23:59" in extended
-    assert "#club | 📣 Appel à contribution 2027 : la date de clôture est maintenant le mercredi 27 janvier" \
-        in extended
-    assert "déjà ouvert" in console.run_line("/club appel ouvrir")
-    closed = console.run_line("/club appel fermer")
-    assert "#club | 🔒 L'appel à contribution 2027 est clos : 2 proposition(s)" in closed
-    assert "Aucun appel à contribution n'est ouvert" in console.run_line("/club appel fermer")
-    console.run_line(":as lea")
-    assert "Le prochain est prévu du samedi 1 janvier 2028" in console.run_line("/club appel")
-
-
-def programme_data() -> dict:
-    """The charter's programme as written in its file, to vary one table of it."""
-    import tomllib
-
-    from handlers.calendar.programme import DEFAULT_PROGRAMME
-
-    return tomllib.loads(DEFAULT_PROGRAMME.read_text(encoding="utf-8"))
-
-
-def test_the_programme_can_move_the_call(database_url: str) -> None:
-    from storage import Database
-
-    programme = Programme.model_validate({**programme_data(), "call": {"opens": "12-15", "closes": "01-15"}})
-    clock = SimulatedClock()
-    service = Service(Database(database_url), ClubSettings(programme=programme,
-                                                           admins=frozenset({"console:camille"})), clock=clock)
-    try:
-        console = Console(service, user="camille")
-        console.run_line(":now 2026-11-02T10:00+01:00")
-        assert "prévu du mardi 15 décembre 2026 au vendredi 15 janvier 2027" in console.run_line(
-            "/club propose Un thème")
-        assert "Appel à contribution 2027 ouvert jusqu'au vendredi 15 janvier 2027 à 23:59" in console.run_line(
-            "/club appel ouvrir")
-    finally:
-        service.db.dispose()
-
-
-def test_an_unreadable_programme_setting_falls_back_to_january(database_url: str, clock: FakeClock) -> None:
-    from storage import Database
-
-    programme = Programme.model_validate({**programme_data(), "call": {"opens": "demain"}})
-    service = Service(Database(database_url), ClubSettings(programme=programme), clock=clock)
-    try:
-        assert "du vendredi 1 janvier 2027 au dimanche 31 janvier 2027" in Console(service).run_line("/club appel")
-    finally:
-        service.db.dispose()
-
-
 @pytest.mark.parametrize(("line", "expected"), [
     ("/club propose — une description sans titre", "Le titre est vide"),
     ("/club propose    ", None),  # the form: in the console, its text explains the text form
@@ -242,7 +130,8 @@ def test_an_unreadable_programme_setting_falls_back_to_january(database_url: str
     ("/club appel ouvrir jusqu'au 3 janvier 2027", "tombe dans le passé"),
     ("/club appel ouvrir jusqu'au quand les poules auront des dents", "Date non comprise"),
     ("/club appel ouvrir jusqu'au 1er mars 2029", "au plus un an"),
-    ("/club appel demain", "Écrivez `/club appel ouvrir [jusqu'au <date>]`"),
+    ("/club appel demain", "Sous-commande inconnue : « demain ». Tapez `/club aide appel`."),
+    ("/club appel ouvir", "Vouliez-vous dire `/club appel ouvrir` ?"),
 ])
 def test_mistakes_are_explained_and_write_nothing(service: Service, line: str, expected: str | None) -> None:
     console = setup_club(service)
@@ -262,64 +151,6 @@ def test_mistakes_are_explained_and_write_nothing(service: Service, line: str, e
     with service.db.transaction() as session:
         proposal = session.scalar(select(Proposal))
         assert (proposal.title, proposal.description) == ("Mobilité en zone rurale", "les transports à la demande")
-
-
-def test_retain_is_all_or_nothing_and_can_add_a_theme_later(service: Service, retained: list) -> None:
-    console = setup_club(service)
-    console.run_line("/club appel ouvrir")
-    console.run_line(":as lea")
-    for title in ("Mobilité en zone rurale", "Numérique et inclusion", "Habitat indigne"):
-        console.run_line(f"/club propose {title}")
-    console.run_line("/club retirer 3")
-    console.run_line(":as sophie")
-    refused = console.run_line("/club retenir 1 3")
-    assert "La proposition #3 est retirée : elle ne peut pas être retenue. Rien n'a été enregistré." in refused
-    assert statuses(service) == {1: "proposed", 2: "proposed", 3: "withdrawn"}
-    assert retained == []
-    outcome = console.run_line("/club retenir #1, 1")
-    assert "1 thème(s) retenu(s) et 1 non retenu(s)" in outcome
-    assert "Non retenus : #2 Numérique et inclusion." in outcome
-    assert "#2 · Numérique et inclusion — non retenue (lundi 11 janvier 2027)" in outcome
-    assert "déjà été choisis" in console.run_line("/club appel ouvrir jusqu'au 31 janvier")
-    assert "est retenue : elle ne peut pas être retenue" in console.run_line("/club retenir 1")
-    added = console.run_line("/club retenir 2")
-    assert "Thème(s) ajouté(s) aux thèmes 2027" in added
-    assert statuses(service) == {1: "retained", 2: "retained", 3: "withdrawn"}
-    assert [[title for _id, title, _d in themes] for themes in retained] == [
-        ["Mobilité en zone rurale"], ["Numérique et inclusion"]]
-    console.run_line(":as lea")
-    assert "ne peut plus être retirée (elle est retenue)" in console.run_line("/club retirer 2")
-    assert "thèmes choisis · 2 proposition(s)" in console.run_line("/club propositions")
-
-
-def test_a_difficulty_asks_the_club_to_decide(service: Service) -> None:
-    console = setup_club(service)
-    console.run_line("/club appel ouvrir")
-    console.run_line(":as lea")
-    console.run_line("/club propose Mobilité en zone rurale")
-    console.run_line(":as bob")
-    raised = console.run_line("/club difficulté 1 Notre direction ne pourra pas s'engager avant septembre")
-    assert "Difficulté publiée dans le canal du Club" in raised
-    assert "#club | ⚠️ Difficulté avec le thème #1 · Mobilité en zone rurale, signalée par bob (ARS Guyane)" in raised
-    assert "« Notre direction ne pourra pas s'engager avant septembre »" in raised
-    ref = raised.split("#club |")[0].split("[")[-1].rstrip("] ")
-    assert service.posted_for("console", Anchor("difficulty", 1)) == [("club", ref)]
-    # the Club decides with a members' single-choice poll, open a week
-    assert "Thème #1 · Mobilité en zone rurale : que décide le Club ?" in raised
-    for choice in ("Garder le thème tel quel", "Chercher un compromis", "Abandonner le thème"):
-        assert choice in raised
-    option = re.search(r"\[(m\d+)\] #club \| :two: 2. Chercher un compromis", raised)
-    assert option, raised
-    for voter in ("lea", "bob", "sophie"):
-        console.run_line(f":as {voter}")
-        console.run_line(f":react {option.group(1)} two")
-    results = console.run_line("/club resultats 1")
-    assert re.search(r"1 +Chercher un compromis +3 +100 %", results), results
-    assert "3 votant·e(s)." in results
-    console.run_line(":as lea")
-    console.run_line("/club retirer 1")
-    assert "a été retirée : il n'y a plus rien à décider" in console.run_line("/club difficulte 1 Et alors ?")
-    assert count(service, Difficulty) == 1
 
 
 def test_user_text_cannot_ping_anybody(service: Service) -> None:
