@@ -9,6 +9,8 @@ from storage.schema import metadata
 
 
 def snapshot(service: Service, skip: tuple[str, ...] = ()) -> dict[str, int]:
+    """Every table's row count, read in one statement (the permission matrix takes thousands)."""
+    tables = [table for table in metadata.sorted_tables if table.name not in skip]
+    counts = select(*(select(func.count()).select_from(table).scalar_subquery() for table in tables))
     with service.db.transaction() as session:
-        return {table.name: session.scalar(select(func.count()).select_from(table)) or 0
-                for table in metadata.sorted_tables if table.name not in skip}
+        return dict(zip((table.name for table in tables), session.execute(counts).one(), strict=True))

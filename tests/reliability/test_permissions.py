@@ -37,6 +37,7 @@ def commands(registry: Registry) -> list[tuple[str, Role]]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # every verb and subcommand, 5 roles, 3 arguments: over a thousand commands
 def test_every_verb_for_every_role(club: Service) -> None:
     console = two_groups(club)
     run(console, "bob", "/club groupe rejoindre 2")
@@ -45,12 +46,13 @@ def test_every_verb_for_every_role(club: Service) -> None:
     checked = 0
     for name, needed in commands(club.registry):
         for role, user in PLAYERS.items():
+            expected = not CLUB_ROLE[role].at_least(needed)
             for args in ("", " 1", " 1 export --complet"):
-                before = snapshot(club, skip=("processed_events",))
+                before = snapshot(club, skip=("processed_events",)) if expected else None
                 answer = run(console, user, f"/club {name}{args}")
                 # Any role refusal, so that a check hidden in a function body, not declared, fails here.
                 refused = REFUSED_ANY in answer
-                assert refused == (not CLUB_ROLE[role].at_least(needed)), (name, role, answer)
+                assert refused == expected, (name, role, answer)
                 if refused:
                     assert REFUSED.format(role=needed.value) in answer, (name, role, answer)
                     assert snapshot(club, skip=("processed_events",)) == before, (name, role)
