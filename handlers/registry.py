@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from handlers.core import UserError
 from handlers.i18n import N_
@@ -244,12 +244,28 @@ class Registry:
         return replies
 
 
+# Edit distance, not partial matching: a workshop's key "A" is no mistyped "annuler".
+CLOSE = 70
+
+
+def close_subverb(parent: Verb, word: str) -> str | None:
+    """The subcommand of `parent` that `word` is most likely a misspelling of, if any."""
+    match = process.extractOne(fold(word), list(parent.subverbs), scorer=fuzz.ratio, score_cutoff=CLOSE)
+    return match[0] if match else None
+
+
 def unknown_subverb(parent: Verb, word: str) -> UserError:
     """The answer to `/club <verb> <word>` when `word` is none of the verb's subcommands."""
-    match = process.extractOne(fold(word), list(parent.subverbs), score_cutoff=70)
-    if match:
+    close = close_subverb(parent, word)
+    if close:
         return UserError("Sous-commande inconnue : « {mot} ». Vouliez-vous dire `/club {verbe} {proche}` ? "
                          "Tapez `/club aide {verbe}`.", mot=user_text(word[:40]), verbe=parent.name,
-                         proche=match[0])
+                         proche=close)
     return UserError("Sous-commande inconnue : « {mot} ». Tapez `/club aide {verbe}`.", mot=user_text(word[:40]),
                      verbe=parent.name)
+
+
+def mistyped_subverb(parent: Verb, word: str) -> UserError | None:
+    """For verbs taking an action or an object (`cohorte rejoidre 3`, `cohorte Ouessant`): the
+    unknown-subcommand answer when `word` is spelt almost like a subcommand, None when it may be a name."""
+    return unknown_subverb(parent, word) if close_subverb(parent, word) else None

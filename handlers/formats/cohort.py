@@ -11,7 +11,7 @@ from handlers.calendar.programme import Cohort
 from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.i18n import N_
-from handlers.registry import profile_section, verb
+from handlers.registry import mistyped_subverb, profile_section, subverb, verb
 from handlers.text import fold, parse_number, user_text
 from storage.calendar import Event, EventStatus
 from storage.formats import CohortSeat
@@ -38,6 +38,11 @@ def _territory(ctx: Context, cohort: Cohort, token: str) -> int:
 def binome(ctx: Context, territory: int) -> list[Member]:
     return list(ctx.session.scalars(select(Member).join(CohortSeat, CohortSeat.member_id == Member.id).where(
         CohortSeat.club_id == ctx.club.id, CohortSeat.territory == territory).order_by(CohortSeat.id)))
+
+
+def _my_seat(ctx: Context) -> CohortSeat | None:
+    return ctx.session.scalar(select(CohortSeat).where(CohortSeat.club_id == ctx.club.id,
+                                                       CohortSeat.member_id == ctx.member.id))
 
 
 def my_territory(ctx: Context) -> int | None:
@@ -82,13 +87,35 @@ def _show_one(ctx: Context, cohort: Cohort, territory: int) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
-def _join(ctx: Context, cohort: Cohort, token: str) -> list[Reply]:
+@verb("cohorte", "cohort", section=N_("Formats"),
+      summary=N_("La cohorte de territoires pilotes, leurs binômes et leurs suivis individuels."),
+      usage=N_("`/club cohorte` liste les territoires et leurs binômes ; `/club cohorte <n>` (ou son nom) montre un "
+               "territoire et ses suivis individuels."),
+      examples=("/club cohorte", "/club cohorte 3", "/club cohorte rejoindre 3"))
+def cohorte(ctx: Context, args: str) -> list[Reply]:
+    cohort = _cohort(ctx)
+    wanted = args.strip()
+    if not wanted:
+        return _show_all(ctx, cohort)
+    try:
+        territory = _territory(ctx, cohort, wanted)
+    except UserError as unknown:
+        # A word close to an action (`rejoidre 3`) was meant as one, not as a territory's name.
+        raise mistyped_subverb(ctx.registry.verbs["cohorte"], wanted.split()[0]) or unknown from None
+    return _show_one(ctx, cohort, territory)
+
+
+@subverb("cohorte", "rejoindre", "join", role=Role.MEMBRE,
+         summary=N_("Représenter un territoire de la cohorte, dans son binôme."),
+         usage=N_("`/club cohorte rejoindre <n>` (ou son nom) : une place dans le binôme du territoire ; en "
+                  "rejoindre un autre quitte le précédent."),
+         examples=("/club cohorte rejoindre 3",))
+def join(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
-    ctx.require(Role.MEMBRE)
-    territory = _territory(ctx, cohort, token)
+    cohort = _cohort(ctx)
+    territory = _territory(ctx, cohort, args.strip())
     ctx.session.scalar(select(Club).where(Club.id == ctx.club.id).with_for_update())  # one seat taken at a time
-    mine = ctx.session.scalar(select(CohortSeat).where(CohortSeat.club_id == ctx.club.id,
-                                                       CohortSeat.member_id == ctx.member.id))
+    mine = _my_seat(ctx)
     if mine is not None and mine.territory == territory:
         raise UserError("Vous représentez déjà {territoire}.", territoire=cohort.territories[territory - 1])
     people = [m for m in binome(ctx, territory) if m.id != ctx.member.id]
@@ -107,28 +134,17 @@ def _join(ctx: Context, cohort: Cohort, token: str) -> list[Reply]:
     return [Reply(text)]
 
 
-@verb("cohorte", "cohort", section=N_("Formats"),
-      summary=N_("La cohorte de territoires pilotes, leurs binômes et leurs suivis individuels."),
-      usage=N_("`/club cohorte` liste les territoires et leurs binômes ; `/club cohorte <n>` montre un territoire "
-               "et ses suivis individuels ; `/club cohorte rejoindre <n>` vous inscrit au binôme d'un territoire ; "
-               "`/club cohorte quitter`."),
-      examples=("/club cohorte", "/club cohorte 3", "/club cohorte rejoindre 3"))
-def cohorte(ctx: Context, args: str) -> list[Reply]:
+@subverb("cohorte", "quitter", "leave",
+         summary=N_("Ne plus représenter votre territoire."),
+         usage=N_("`/club cohorte quitter` : votre place dans le binôme se libère."),
+         examples=("/club cohorte quitter",))
+def leave(ctx: Context, args: str) -> list[Reply]:
     cohort = _cohort(ctx)
-    action, _sep, rest = args.strip().partition(" ")
-    folded = fold(action)
-    if not folded:
-        return _show_all(ctx, cohort)
-    if folded in ("rejoindre", "join"):
-        return _join(ctx, cohort, rest.strip())
-    if folded in ("quitter", "leave"):
-        seat = ctx.session.scalar(select(CohortSeat).where(CohortSeat.club_id == ctx.club.id,
-                                                           CohortSeat.member_id == ctx.member.id))
-        if seat is None:
-            raise UserError("Vous ne représentez aucun territoire de la cohorte.")
-        ctx.session.delete(seat)
-        return [Reply(ctx._("Vous ne représentez plus {territoire}.", territoire=cohort.territories[seat.territory - 1]))]
-    return _show_one(ctx, cohort, _territory(ctx, cohort, args.strip()))
+    seat = _my_seat(ctx)
+    if seat is None:
+        raise UserError("Vous ne représentez aucun territoire de la cohorte.")
+    ctx.session.delete(seat)
+    return [Reply(ctx._("Vous ne représentez plus {territoire}.", territoire=cohort.territories[seat.territory - 1]))]
 
 
 @profile_section

@@ -5,7 +5,7 @@ each step the file dates.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -18,14 +18,17 @@ from handlers.core import Reply, UserError, Visibility
 from handlers.events import EventChanged
 from handlers.formats.roles import is_organiser
 from handlers.i18n import N_, format_datetime, translate
-from handlers.text import fold, user_text
+from handlers.text import user_text
+from storage.db import insert_for
 from storage.formats import PresidencyOrder, PresidencyStep, PresidencyTerm
+from storage.numbers import next_number
 
 HISTORY, MANUAL, STEP = "historique", "manuel", "etape"
 
 
 def ensure_presidency(session: Session, club_id: int, programme: Programme) -> bool:
-    """Copies the file's history, rotation order and steps into the database once; False without a presidency."""
+    """Copies the file's history, rotation order and steps into the database once; False without a presidency.
+    Two transactions starting it at once write one copy: each row is unique, and the second adds nothing."""
     collective = programme.collective
     if collective is None:
         return False
@@ -33,16 +36,21 @@ def ensure_presidency(session: Session, club_id: int, programme: Programme) -> b
         return True
     presidency = collective.presidency
     zone = ZoneInfo(presidency.zone)
-    for position, organisation in enumerate(collective.rotation):
-        session.add(PresidencyOrder(club_id=club_id, position=position, organisation=organisation))
-    for number, term in enumerate(presidency.history, 1):
-        since = datetime.combine(term.since, time(), zone).astimezone(UTC) if term.since else None
-        index = collective.rotation.index(term.holder) if term.holder in collective.rotation else None
-        session.add(PresidencyTerm(club_id=club_id, number=number, holder=term.holder, rotation_index=index,
-                                   since=since, reason=HISTORY))
-    for step in presidency.steps:
-        session.add(PresidencyStep(club_id=club_id, due_at=datetime.combine(step, time(), zone).astimezone(UTC)))
-    session.flush()
+
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time(), zone).astimezone(UTC)
+
+    order = [{"club_id": club_id, "position": position, "organisation": organisation}
+             for position, organisation in enumerate(collective.rotation)]
+    history = [{"club_id": club_id, "number": number, "holder": term.holder, "reason": HISTORY,
+                "since": utc(term.since) if term.since else None,
+                "rotation_index": collective.rotation.index(term.holder) if term.holder in collective.rotation else None}
+               for number, term in enumerate(presidency.history, 1)]
+    steps = [{"club_id": club_id, "due_at": utc(step)} for step in presidency.steps]
+    insert = insert_for(session)
+    for table, values in ((PresidencyOrder, order), (PresidencyTerm, history), (PresidencyStep, steps)):
+        if values:
+            session.execute(insert(table).values(values).on_conflict_do_nothing())
     return True
 
 
@@ -58,9 +66,10 @@ def rotate(session: Session, club_id: int, now: datetime, reason: str, by_member
                                  .order_by(PresidencyOrder.position).with_for_update()))
     before = current(session, club_id)
     index = 0 if before is None or before.rotation_index is None else (before.rotation_index + 1) % len(order)
-    term = PresidencyTerm(club_id=club_id, number=(before.number if before else 0) + 1,
-                          holder=order[index].organisation, rotation_index=index, since=now, reason=reason,
-                          by_member=by_member)
+    # The rotation's lock is held: nobody else numbers a term until this transaction ends.
+    number = next_number(session, PresidencyTerm.number, PresidencyTerm.club_id == club_id)
+    term = PresidencyTerm(club_id=club_id, number=number, holder=order[index].organisation, rotation_index=index,
+                          since=now, reason=reason, by_member=by_member)
     session.add(term)
     session.flush()
     return term
@@ -104,29 +113,11 @@ def _history(ctx: Context) -> list[str]:
     return lines
 
 
-@registry.verb("presidence", "présidence", "presidency", section=N_("Formats"),
-               summary=N_("La présidence tournante du collectif : la présidence actuelle et l'historique."),
-               usage=N_("`/club presidence` montre la présidence actuelle, l'historique et la prochaine étape ; "
-                        "`/club presidence tourner` la passe à l'organisation suivante (équipe d'animation, "
-                        "secrétariat général)."),
-               examples=("/club presidence", "/club presidence tourner"))
-def presidence(ctx: Context, args: str) -> list[Reply]:
+def _shown(ctx: Context) -> Reply:
+    """The current presidency, the history and who comes next, at which step."""
     _ = ctx._
-    programme = ctx.settings.programme
-    if not ensure_presidency(ctx.session, ctx.club.id, programme):
-        raise UserError("Ce programme n'a pas de présidence tournante (table `[collective.presidency]` du fichier).")
-    action = fold(args)
-    replies: list[Reply] = []
-    if action in ("tourner", "rotate", "passer"):
-        if not is_organiser(ctx):
-            raise UserError("Faire tourner la présidence est réservé à l'équipe d'animation et au secrétariat "
-                            "général.")
-        term = rotate(ctx.session, ctx.club.id, ctx.now, MANUAL, ctx.member.id)
-        replies.append(Reply(announcement(term, ctx.lang), visibility=Visibility.CLUB))
-    elif action:
-        raise UserError("Écrivez `/club presidence` (la voir) ou `/club presidence tourner` (la passer).")
+    collective = ctx.settings.programme.collective
     term = current(ctx.session, ctx.club.id)
-    collective = programme.collective
     lines = [_("**Présidence du {comite}** : {titulaire}", comite=collective.committee,
                titulaire=user_text(term.holder) if term else _("à désigner"))]
     lines.append(_("Historique :"))
@@ -140,4 +131,37 @@ def presidence(ctx: Context, args: str) -> list[Reply]:
     when = format_datetime(step.due_at, collective.presidency.zone, ctx.lang, "d MMMM y") if step else _("non datée")
     lines.append(_("Prochaine présidence : {orga} (prochaine étape : {date}).", orga=user_text(order[index]),
                    date=when))
-    return [Reply("\n".join(lines)), *replies]
+    return Reply("\n".join(lines))
+
+
+def _started(ctx: Context) -> None:
+    if not ensure_presidency(ctx.session, ctx.club.id, ctx.settings.programme):
+        raise UserError("Ce programme n'a pas de présidence tournante (table `[collective.presidency]` du fichier).")
+
+
+@registry.verb("presidence", "présidence", "presidency", section=N_("Formats"),
+               summary=N_("La présidence tournante du collectif : la présidence actuelle et l'historique."),
+               usage=N_("`/club presidence` montre la présidence actuelle, l'historique et la prochaine étape."),
+               examples=("/club presidence", "/club presidence tourner"))
+def presidence(ctx: Context, args: str) -> list[Reply]:
+    _started(ctx)
+    if args.strip():
+        raise registry.unknown_subverb(ctx.registry.verbs["presidence"], args.split()[0])
+    return [_shown(ctx)]
+
+
+@registry.subverb("presidence", "tourner", "passer", "rotate",
+                  summary=N_("Passer la présidence à l'organisation suivante de la rotation."),
+                  usage=N_("`/club presidence tourner` : l'annonce part dans le canal du Club (équipe d'animation, "
+                           "secrétariat général)."),
+                  examples=("/club presidence tourner",))
+def rotate_now(ctx: Context, args: str) -> list[Reply]:
+    _started(ctx)
+    if args.strip():
+        raise UserError("Écrivez `/club presidence` (la voir) ou `/club presidence tourner` (la passer).")
+    # Who organises depends on the roles people hold, not on their role in the Club: checked here.
+    if not is_organiser(ctx):
+        raise UserError("Faire tourner la présidence est réservé à l'équipe d'animation et au secrétariat "
+                        "général.")
+    term = rotate(ctx.session, ctx.club.id, ctx.now, MANUAL, ctx.member.id)
+    return [_shown(ctx), Reply(announcement(term, ctx.lang), visibility=Visibility.CLUB)]

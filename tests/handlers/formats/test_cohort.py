@@ -57,3 +57,16 @@ def test_territories_are_represented_by_binomes(service: Service) -> None:
     assert "Territoire pilote 4" not in one
     console.run_line(":as kevin")
     assert "Cohorte : Territoire pilote 3 (binôme)" in console.run_line("/club moi")
+
+
+def test_cohort_actions_have_their_names_aliases_and_roles(service: Service) -> None:
+    console = console_at(service, "15 janvier 2018 10h")
+    assert "Vouliez-vous dire `/club cohorte rejoindre` ?" in console.run_line("/club cohorte rejoidre 3")
+    assert "Territoire inconnu : « Ouessant »" in console.run_line("/club cohorte Ouessant")
+    assert "Binôme : à constituer" in console.run_line("/club cohorte Territoire pilote 2")
+    assert "Vous représentez Territoire pilote 3." in console.run_line("/club cohort join 3")
+    assert "Vous ne représentez plus Territoire pilote 3." in console.run_line("/club cohort leave")
+    console.run_line("/club role @gilles participant")
+    console.run_line(":as gilles")
+    assert "réservée aux personnes ayant le rôle « membre »" in console.run_line("/club cohorte rejoindre 2")
+    assert "Vous ne représentez aucun territoire de la cohorte." in console.run_line("/club cohorte quitter")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.platforms.console import SimulatedClock
 from handlers import ClubSettings, Command, Service
-from storage.workshops import WorkshopRegistration
+from storage.workshops import WorkshopRegistration, WorkshopTeam, WorkshopTeamMember
 from tests.handlers.formats.support import console_at, settings_for
 
 
@@ -84,3 +84,39 @@ def test_capacity_holds_when_many_register_at_once(service: Service) -> None:
     assert sum("n'a plus que 0 place(s)" in a for a in answers) == 10
     with service.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(WorkshopRegistration)) == 2
+
+
+def test_workshop_actions_have_their_names_aliases_and_roles(service: Service) -> None:
+    console = console_at(service, "2 septembre 2019 10h")
+    helped = console.run_line("/club aide atelier")
+    assert "/club atelier annuler (cancel)" in helped and "/club atelier liste (list)" in helped
+    console.run_line(":as lea")
+    for line in ("/club atelier liste 1 A", "/club journee annoncer"):
+        assert "réservée aux personnes ayant le rôle « facilitateur »" in console.run_line(line)
+    console.run_line("/club workshop 1 A")
+    assert "Désinscription faite pour la phase 1" in console.run_line("/club workshop cancel 1")
+    console.run_line("/club atelier 2 B")
+    assert "Désinscription faite pour la phase 2" in console.run_line("/club atelier 2 annuler")
+    assert "Écrivez `/club atelier annuler <phase>` ; phases : 1, 2." in console.run_line("/club atelier annuler")
+    assert "Vouliez-vous dire `/club atelier annuler` ?" in console.run_line("/club atelier anuler 1")
+    assert "phases : 1, 2 (voir `/club journee`)" in console.run_line("/club atelier A")  # the phase forgotten
+    assert "Sous-commande inconnue : « demain »" in console.run_line("/club journee demain")
+    console.run_line("/club collectif Pays de Mauges @kevin")
+    assert "Vous avez quitté le collectif Pays de Mauges." in console.run_line("/club team leave")
+    assert "Vous n'êtes dans aucun collectif de territoire" in console.run_line("/club collectif quitter")
+    console.run_line(":as camille")
+    assert "Atelier A (phase 1) — 0/2 : personne" in console.run_line("/club workshop list 1 A")
+
+
+def test_one_collectif_when_its_territory_is_named_by_many_at_once(service: Service) -> None:
+    def name(user: str) -> str:
+        replies = service.handle_command(Command(platform="console", user_id=user, user_name=user, channel_id="club",
+                                                 text="collectif Pays de Mauges", received_at=datetime.now(UTC)))
+        return replies[0].text
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(name, [f"p{i}" for i in range(12)]))
+    assert all("Collectif Pays de Mauges" in a for a in answers), answers
+    with service.db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(WorkshopTeam)) == 1
+        assert session.scalar(select(func.count()).select_from(WorkshopTeamMember)) == 12
