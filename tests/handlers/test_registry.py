@@ -18,6 +18,15 @@ class Happened:
     n: int
 
 
+def answers_of(service: Service):
+    """What lea reads in answer to a command."""
+    def run(text: str) -> str:
+        return service.handle_command(Command(platform="console", user_id="lea", user_name="lea", channel_id="club",
+                                              text=text, received_at=service.clock()))[0].text
+
+    return run
+
+
 def test_emit_gathers_replies_of_every_listener_in_order() -> None:
     registry = Registry()
     registry.listen(Happened, lambda ctx, event: [Reply(f"a{event.n}")])
@@ -34,10 +43,7 @@ def test_a_club_built_with_one_capability_knows_only_its_verbs(database_url: str
     try:
         service = Service(db, club_settings, registry=registry)
 
-        def run(text: str) -> str:
-            return service.handle_command(Command(platform="console", user_id="lea", user_name="lea",
-                                                  channel_id="club", text=text,
-                                                  received_at=service.clock()))[0].text
+        run = answers_of(service)
 
         assert "Fuseau horaire enregistré : La Réunion" in run("fuseau La Réunion")
         assert "Commande inconnue : « sondage »" in run('sondage "Q ?" "A" "B"')
@@ -69,10 +75,7 @@ def test_subcommands_are_verbs_of_their_own(database_url: str, club_settings) ->
     try:
         service = Service(db, club_settings, registry=registry)
 
-        def run(text: str) -> str:
-            return service.handle_command(Command(platform="console", user_id="lea", user_name="lea",
-                                                  channel_id="club", text=text,
-                                                  received_at=service.clock()))[0].text
+        run = answers_of(service)
 
         assert run("essai Ajouter du café") == "ajout du café"
         assert run("essai add du thé") == "ajout du thé"
