@@ -90,7 +90,8 @@ def test_done_when_capacity_two_waitlist_guest_urgent_topic_and_a_recording_for_
     club_posts = [line for line in console.lines if "#club |" in line]
     assert not any(RECORDING in post for post in club_posts)
     assert RECORDING in as_(console, "kevin", "/club rex enregistrements")  # members find it there
-    assert "réservés aux membres du Club" in as_(console, "nina", "/club rex enregistrements")
+    refused = as_(console, "nina", "/club rex enregistrements")  # a participant, not a member
+    assert "réservée aux personnes ayant le rôle « membre »" in refused and RECORDING not in refused
     with service.db.transaction() as session:
         assert RECORDING.encode() not in club_feed(session, service.club_id, service.settings.programme)
 
@@ -113,7 +114,8 @@ def test_unregistering_when_not_registered_and_wrong_numbers_say_what_to_type(se
     assert "Vous n'êtes pas inscrit·e au REX #1" in console.run_line("/club rex desinscrire")
     assert "#2 n'est pas un retour d'expérience" in console.run_line("/club rex inscrire 2")
     assert "Indiquez le numéro du REX" in console.run_line("/club rex inscrire premier")
-    assert "Sous-commande inconnue" in console.run_line("/club rex danser")
+    assert "Sous-commande inconnue : « danser ». Tapez `/club aide rex`." in console.run_line("/club rex danser")
+    assert "Vouliez-vous dire `/club rex inscrire`" in console.run_line("/club rex inscrir 1")
     assert "/club rex invite <n> <nom>, <institution>" in console.run_line("/club rex invite 1 Jeanne")
     assert "Décrivez le sujet" in console.run_line("/club rex sujet ok")
     assert "réservée aux personnes ayant le rôle « facilitateur »" in console.run_line("/club rex capacite 1 3")
@@ -187,3 +189,27 @@ def test_english_readers_get_english_and_the_announcement_speaks_the_clubs_langu
     console.run_line("/club langue en")
     assert "Noted: you are registered for REX #1" in console.run_line("/club rex inscrire 1")
     assert "Upcoming experience-sharing sessions (REX)" in console.run_line("/club rex")
+
+
+def test_help_lists_each_subcommand_with_its_aliases_and_role(service: Service) -> None:
+    console = Console(service, user="lea")
+    shown = console.run_line("/club aide rex")
+    assert "/club rex inscrire (inscription, register) : S'inscrire à un REX" in shown
+    assert "/club rex capacite (places, capacity)" in shown and "Réservé au rôle « facilitateur »" in shown
+    assert shown.index("rex inscrire") < shown.index("rex desinscrire") < shown.index("rex programmer")
+    one = console.run_line("/club aide rex invite")
+    assert "`/club rex invite 1 Jeanne Martin, Mairie de Cayenne`" in one and "« membre »" in one
+    assert "vous êtes inscrit·e au REX #1" in console.run_line("/club rex register 1")  # the English alias
+    assert "Aucun sujet en attente de programmation" in console.run_line("/club rex topics")
+    rex = service.registry.verbs["rex"]
+    for word in ("inscription", "unregister", "inviter", "topic", "schedule", "capacity", "Capacité", "places",
+                 "announce", "inscrits", "attendance", "recording", "recordings"):
+        assert rex.subverb(word) is not None, word
+
+
+def test_a_topic_that_cannot_be_numbered_says_so(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every attempt lost the race for the next n°: nothing is proposed, and the author may retry."""
+    monkeypatch.setattr("handlers.rex.topics.add_numbered", lambda *args: False)
+    console = Console(service, user="lea")
+    answer = console.run_line("/club rex sujet Les tiers-lieux en zone rurale")
+    assert "Le sujet n'a pas pu être numéroté ; réessayez dans un instant." in answer and "💡" not in answer
