@@ -14,11 +14,13 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.calendar.programme import Programme, Series
+from handlers.calendar.programme import Programme
+from handlers.calendar.programme_series import Series
 from handlers.territories import by_name, resolve_zone
+from storage import numbers
 from storage.calendar import Event
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,13 @@ def _holidays(code: str, year: int) -> dict[date, str]:
     return dict(holidays.country_holidays(code, years=year, language="fr"))
 
 
+@cache
+def _zone(tz: str) -> ZoneInfo:
+    """ZoneInfo keeps only its last few zones: the Club's territories, cycled through for every candidate
+    day, would be read from disk again and again."""
+    return ZoneInfo(tz)
+
+
 def holiday_on(day: date, code: str) -> str | None:
     return _holidays(code, day.year).get(day)
 
@@ -79,7 +88,7 @@ def holiday_conflicts(start: datetime, end: datetime, territories: list[Covered]
     """(territory, holiday) for each covered territory where the event falls on a local public holiday."""
     found: list[tuple[str, str]] = []
     for territory in territories:
-        zone = ZoneInfo(territory.tz)
+        zone = _zone(territory.tz)
         days = {start.astimezone(zone).date(), (end - timedelta(seconds=1)).astimezone(zone).date()}
         for day in sorted(days):
             name = holiday_on(day, territory.code)
@@ -100,12 +109,12 @@ def _occurrences(series: Series, year: int) -> list[tuple[str, date, int]]:
 
 
 def _slot(series: Series, day: date) -> datetime:
-    return datetime.combine(day, series.time, ZoneInfo(series.zone)).astimezone(UTC)
+    return datetime.combine(day, series.time, _zone(series.zone)).astimezone(UTC)
 
 
 def fits(series: Series, start: datetime, territories: list[Covered]) -> bool:
     """An allowed weekday (in the series' zone) and no public holiday anywhere covered."""
-    local_day = start.astimezone(ZoneInfo(series.zone)).date()
+    local_day = start.astimezone(_zone(series.zone)).date()
     end = start + timedelta(minutes=series.duration)
     return local_day.weekday() in series.weekdays and not holiday_conflicts(start, end, territories)
 
@@ -157,7 +166,8 @@ def _per_territory(programme: Programme, series: Series, occurrence: str, first:
 
 
 def next_number(session: Session, club_id: int) -> int:
-    return (session.scalar(select(func.max(Event.number)).where(Event.club_id == club_id)) or 0) + 1
+    """The Club's next free event number (`#27`)."""
+    return numbers.next_number(session, Event.number, Event.club_id == club_id)
 
 
 def event_of(plan: Planned, club_id: int, number: int, now: datetime, **changes: object) -> Event:

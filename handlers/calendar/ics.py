@@ -1,4 +1,4 @@
-"""iCalendar feeds of the Club's events: the public one and one per working group.
+"""iCalendar feeds of the Club's events, served by the web server: the public one and one per working group.
 
 Times carry their zone (with its VTIMEZONE), UIDs are stable (the programme slot, or the event's
 number), and SEQUENCE grows when an event moves, so subscribed calendars replace the old version.
@@ -15,6 +15,7 @@ from icalendar import Event as VEvent
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from handlers.calendar.display import describe
 from handlers.calendar.programme import Programme
 from storage.calendar import Event, EventKind
 
@@ -29,7 +30,7 @@ def uid(event: Event, club_slug: str) -> str:
     return f"event-{event.number}.{club_slug}@club-bot"
 
 
-def _vevent(event: Event, programme: Programme, describe) -> VEvent:
+def _vevent(event: Event, programme: Programme) -> VEvent:
     tz = ZoneInfo(programme.club.timezone)
     item = VEvent()
     item.add("uid", uid(event, programme.club.slug))
@@ -41,13 +42,13 @@ def _vevent(event: Event, programme: Programme, describe) -> VEvent:
     item.add("dtend", (event.starts_at + timedelta(minutes=event.duration_minutes)).astimezone(tz))
     item.add("summary", f"#{event.number} {event.title}")
     item.add("location", event.place)
-    item.add("description", describe(event))
+    item.add("description", describe(event, programme))
     item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     item.add("categories", [event.kind])
     return item
 
 
-def build_feed(events: list[Event], programme: Programme, name: str, describe) -> bytes:
+def build_feed(events: list[Event], programme: Programme, name: str) -> bytes:
     """A VCALENDAR of `events`, with the VTIMEZONE of every zone used; never a visio link."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -57,7 +58,7 @@ def build_feed(events: list[Event], programme: Programme, name: str, describe) -
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", programme.club.timezone)
     for event in events:
-        cal.add_component(_vevent(event, programme, describe))
+        cal.add_component(_vevent(event, programme))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -79,3 +80,13 @@ def group_events(session: Session, club_id: int, group_id: int) -> list[Event]:
     return list(session.scalars(select(Event).where(
         Event.club_id == club_id, Event.kind == EventKind.GROUPE.value, Event.group_id.is_(None))
         .order_by(Event.starts_at, Event.number)))
+
+
+def club_feed(session: Session, club_id: int, programme: Programme) -> bytes:
+    """The Club's public .ics: no visio links."""
+    return build_feed(public_events(session, club_id), programme, programme.club.name)
+
+
+def group_feed(session: Session, club_id: int, group_id: int, programme: Programme) -> bytes:
+    return build_feed(group_events(session, club_id, group_id), programme,
+                      f"{programme.club.name} — groupe {group_id}")

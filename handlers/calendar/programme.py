@@ -9,34 +9,28 @@ audience. Mistakes are reported with the file, the key and, for TOML syntax, the
 from __future__ import annotations
 
 import tomllib
-from datetime import date, time
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from handlers.calendar.programme_schema import (
-    AgendaEntry,
-    Cohort,
-    Collective,
-    RoleDef,
-    Seminar,
-    Slot,
-    minutes_of,
-    parse_hour,
-    parse_minutes,
-)
+from handlers.calendar.programme_fields import Months, Zone, twice
+from handlers.calendar.programme_schema import Cohort, Collective, RoleDef, Seminar
+from handlers.calendar.programme_series import ONLINE, Series
 from handlers.territories import resolve_zone
-from handlers.text import fold
 
 DEFAULT_PROGRAMME = Path(__file__).resolve().parents[2] / "config" / "club-des-territoires.toml"
 
-KINDS = ("rencontre", "groupe", "rex", "seminaire", "comite", "session")
-CADENCES = ("unique", "mensuel", "bimestriel", "dates", "mois")  # "mois": the listed months, any gaps
-AUDIENCES = ("public", "membres", "groupe")
-ONLINE = "en ligne"
-_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
-             "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+__all__ = ["DEFAULT_PROGRAMME", "ClubSection", "Cohort", "Phase", "Programme", "ProgrammeError", "Series",
+           "load_programme"]
+
+
+def _known_territories(values: list[str]) -> list[str]:
+    unknown = [v for v in values if resolve_zone(v) is None]
+    if unknown:
+        raise ValueError(f"territoires inconnus : {', '.join(unknown)}")
+    return values
 
 
 class ProgrammeError(Exception):
@@ -48,24 +42,8 @@ class ClubSection(BaseModel):
 
     slug: str
     name: str
-    timezone: str = "Europe/Paris"
-    territories: list[str] = ["Paris"]
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        zone = resolve_zone(value)
-        if zone is None:
-            raise ValueError(f"fuseau inconnu : {value!r}")
-        return zone
-
-    @field_validator("territories")
-    @classmethod
-    def _known_territories(cls, values: list[str]) -> list[str]:
-        unknown = [v for v in values if resolve_zone(v) is None]
-        if unknown:
-            raise ValueError(f"territoires inconnus : {', '.join(unknown)}")
-        return values
+    timezone: Zone = "Europe/Paris"
+    territories: Annotated[list[str], AfterValidator(_known_territories)] = ["Paris"]
 
 
 class Phase(BaseModel):
@@ -74,19 +52,11 @@ class Phase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
-    months: list[int] = []
+    months: Months = []
     start: date | None = None  # a phase with dates (a programme over two years) instead of months
     end: date | None = None
     place: str = ONLINE
     summary: str = ""
-
-    @field_validator("months")
-    @classmethod
-    def _months(cls, values: list[int]) -> list[int]:
-        bad = [m for m in values if not 1 <= m <= 12]
-        if bad:
-            raise ValueError(f"mois hors de 1..12 : {bad}")
-        return sorted(set(values))
 
     @model_validator(mode="after")
     def _months_or_dates(self) -> Phase:
@@ -109,147 +79,6 @@ class Phase(BaseModel):
         return self.months[0] == month
 
 
-class Series(BaseModel):
-    """Events that repeat through the year with the same rules: the calendar is generated from them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,47}$")
-    kind: str
-    title: str = Field(min_length=1, max_length=200)
-    duration: int  # minutes; written "2h", "1h30", "90 min" or a number of minutes
-    cadence: str
-    months: list[int] = []
-    dates: list[date] = []
-    week: int = Field(default=1, ge=1, le=5)  # the week of the month it starts looking from
-    weekdays: list[int] = [1, 2, 3]
-    time: time
-    zone: str = "Europe/Paris"
-    place: str = ONLINE
-    audience: str = "membres"
-    visio: str | None = None  # the members' video link, never in a public feed
-    year: int | None = Field(default=None, ge=2000, le=2100)  # a series of one year only
-    slots: list[Slot] = []  # the timed slots of a one-day programme
-    agenda: list[AgendaEntry] = []  # items proposed for each meeting's ordre du jour
-    per_territory: bool = False  # one session per territory of the cohort, `per_day` a day, back to back
-    per_day: int = Field(default=4, ge=1, le=24)
-
-    @field_validator("agenda", mode="before")
-    @classmethod
-    def _agenda_texts(cls, values: Any) -> Any:
-        if isinstance(values, list):
-            return [{"title": v} if isinstance(v, str) else v for v in values]
-        return values
-
-    @field_validator("kind", "cadence", "audience", mode="before")
-    @classmethod
-    def _folded(cls, value: Any) -> Any:
-        return fold(value) if isinstance(value, str) else value
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in KINDS:
-            raise ValueError(f"genre inconnu {value!r} ; choix : {', '.join(KINDS)}")
-        return value
-
-    @field_validator("cadence")
-    @classmethod
-    def _cadence(cls, value: str) -> str:
-        if value not in CADENCES:
-            raise ValueError(f"cadence inconnue {value!r} ; choix : {', '.join(CADENCES)}")
-        return value
-
-    @field_validator("audience")
-    @classmethod
-    def _audience(cls, value: str) -> str:
-        if value not in AUDIENCES:
-            raise ValueError(f"public inconnu {value!r} ; choix : {', '.join(AUDIENCES)}")
-        return value
-
-    @field_validator("duration", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        return parse_minutes(value)
-
-    @field_validator("weekdays", mode="before")
-    @classmethod
-    def _weekdays(cls, values: Any) -> Any:
-        if not isinstance(values, list) or not values:
-            raise ValueError("au moins un jour, par exemple [\"mardi\", \"jeudi\"]")
-        out = []
-        for value in values:
-            day = _WEEKDAYS.get(fold(value)) if isinstance(value, str) else None
-            if day is None:
-                raise ValueError(f"jour inconnu {value!r} ; écrivez lundi, mardi… dimanche")
-            out.append(day)
-        return sorted(set(out))
-
-    @field_validator("time", mode="before")
-    @classmethod
-    def _time(cls, value: Any) -> Any:
-        return parse_hour(value)
-
-    @field_validator("zone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        zone = resolve_zone(value)
-        if zone is None:
-            raise ValueError(f"fuseau inconnu : {value!r}")
-        return zone
-
-    @field_validator("months")
-    @classmethod
-    def _months(cls, values: list[int]) -> list[int]:
-        bad = [m for m in values if not 1 <= m <= 12]
-        if bad:
-            raise ValueError(f"mois hors de 1..12 : {bad}")
-        return sorted(set(values))
-
-    @model_validator(mode="after")
-    def _cadence_fits(self) -> Series:
-        if self.cadence == "dates":
-            if not self.dates:
-                raise ValueError("cadence \"dates\" : donnez la liste `dates = [2027-03-09, …]`")
-            self._slots_fit()
-            return self
-        if not self.months:
-            raise ValueError(f"cadence \"{self.cadence}\" : donnez les mois, par exemple `months = [3, 5, 7, 9]`")
-        self._slots_fit()
-        if self.cadence == "mois":
-            return self
-        gaps = {b - a for a, b in zip(self.months, self.months[1:], strict=False)}
-        expected = {"mensuel": {1}, "bimestriel": {2}, "unique": set()}[self.cadence]
-        if self.cadence == "unique" and len(self.months) != 1:
-            raise ValueError("cadence \"unique\" : un seul mois, par exemple `months = [7]`")
-        if self.cadence != "unique" and gaps - expected:
-            raise ValueError(f"cadence \"{self.cadence}\" : les mois {self.months} ne sont pas espacés de "
-                             f"{next(iter(expected))} mois")
-        return self
-
-    def _slots_fit(self) -> None:
-        """Slots lie within the event, in time order, without overlapping."""
-        start, end = minutes_of(self.time), minutes_of(self.time) + self.duration
-        previous = None
-        for slot in self.slots:
-            slot_end = minutes_of(slot.end) if slot.end else minutes_of(slot.start)
-            if minutes_of(slot.start) < start or slot_end > end:
-                raise ValueError(f"créneau « {slot.title} » ({slot.start:%H:%M}) hors de la journée "
-                                 f"({self.time:%H:%M}, {self.duration} min)")
-            if previous is not None and minutes_of(slot.start) < previous:
-                raise ValueError(f"créneau « {slot.title} » ({slot.start:%H:%M}) : les créneaux se chevauchent "
-                                 "ou ne sont pas dans l'ordre")
-            previous = slot_end
-
-    def title_of(self, index: int) -> str:
-        """The title of the `index`-th occurrence (from 1): "Session collective S{n}" -> "… S2"."""
-        return self.title.replace("{n}", str(index))
-
-    @property
-    def online(self) -> bool:
-        return fold(self.place) == fold(ONLINE)
-
-
 class Programme(BaseModel):
     # Other capabilities may read further tables of the same file.
     model_config = ConfigDict(extra="allow")
@@ -265,10 +94,9 @@ class Programme(BaseModel):
     @field_validator("series")
     @classmethod
     def _unique_keys(cls, values: list[Series]) -> list[Series]:
-        keys = [s.key for s in values]
-        twice = sorted({k for k in keys if keys.count(k) > 1})
-        if twice:
-            raise ValueError(f"clés de série en double : {', '.join(twice)}")
+        found = twice(s.key for s in values)
+        if found:
+            raise ValueError(f"clés de série en double : {', '.join(found)}")
         return values
 
     @model_validator(mode="after")
@@ -284,10 +112,9 @@ class Programme(BaseModel):
                                  f"{missing[0]} (ajoutez `workshops = {missing[0]}` à un créneau)")
         if any(s.per_territory for s in self.series) and self.cohort is None:
             raise ValueError("une série `per_territory` demande une table [cohort] avec ses territoires")
-        keys = [r.key for r in self.roles]
-        twice = sorted({k for k in keys if keys.count(k) > 1})
-        if twice:
-            raise ValueError(f"rôles en double : {', '.join(twice)}")
+        found = twice(r.key for r in self.roles)
+        if found:
+            raise ValueError(f"rôles en double : {', '.join(found)}")
         return self
 
     def role(self, key: str) -> RoleDef | None:

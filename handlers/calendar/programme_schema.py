@@ -10,40 +10,21 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, time
-from typing import Any
+from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-_HOUR = re.compile(r"(\d{1,2})\s*[h:]\s*(\d{2})?")
-_DURATION = re.compile(r"^(?:(\d{1,2})\s*h)?\s*(?:(\d{1,3})\s*(?:min|mn)?)?$")
-
-
-def parse_hour(value: Any) -> Any:
-    """"14:00", "9h", "9h15" -> time; anything else is left for pydantic to refuse."""
-    if isinstance(value, str):
-        match = _HOUR.fullmatch(value.strip().lower())
-        if match is None or int(match.group(1)) > 23:
-            raise ValueError(f"heure illisible {value!r} ; exemple : \"14:00\"")
-        return time(int(match.group(1)), int(match.group(2) or 0))
-    return value
-
-
-def parse_minutes(value: Any, low: int = 15, high: int = 12 * 60) -> Any:
-    """"2h", "1h30", "90 min" or a number -> minutes, between `low` and `high`."""
-    if isinstance(value, str):
-        match = _DURATION.match(value.strip().lower())
-        if not value.strip() or match is None:
-            raise ValueError(f"durée illisible {value!r} ; exemples : \"2h\", \"1h30\", \"90 min\"")
-        value = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
-    if isinstance(value, int) and not low <= value <= high:
-        raise ValueError(f"durée entre {low} minutes et {high // 60} heures")
-    return value
-
-
-def minutes_of(moment: time) -> int:
-    return moment.hour * 60 + moment.minute
+from handlers.calendar.programme_fields import (
+    Hour,
+    ItemMinutes,
+    OptionalHour,
+    RoleKey,
+    WorkshopKey,
+    Zone,
+    no_twice,
+    twice,
+)
 
 
 class _Strict(BaseModel):
@@ -53,16 +34,11 @@ class _Strict(BaseModel):
 class Slot(_Strict):
     """A timed slot of a one-day programme: "10:45"–"12:15" Ateliers, phase 1."""
 
-    start: time
-    end: time | None = None
+    start: Hour
+    end: OptionalHour = None
     title: str = Field(min_length=1, max_length=200)
     detail: str = ""
     workshops: int | None = None  # the workshop phase held in this slot
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _hours(cls, value: Any) -> Any:
-        return parse_hour(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Slot:
@@ -74,18 +50,13 @@ class Slot(_Strict):
 
 class AgendaEntry(_Strict):
     title: str = Field(min_length=1, max_length=300)
-    duration: int | None = None
-
-    @field_validator("duration", mode="before")
-    @classmethod
-    def _minutes(cls, value: Any) -> Any:
-        return parse_minutes(value, 1)
+    duration: ItemMinutes = None
 
 
 class RoleDef(_Strict):
     """A role of the format: `organiser = true` lets its holders order and lock agendas."""
 
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,31}$")
+    key: RoleKey
     name: str = Field(min_length=1, max_length=100)
     organiser: bool = False
     summary: str = ""
@@ -104,7 +75,7 @@ class Presidency(_Strict):
     history: list[Term] = []
     order: list[str] = []  # the organisations in turn; default: the committee's order
     steps: list[date] = []
-    zone: str = "Europe/Paris"
+    zone: Zone = "Europe/Paris"
 
     @field_validator("steps")
     @classmethod
@@ -133,21 +104,13 @@ class Cohort(_Strict):
     """The territories of a peer programme; each is represented by `binome` people."""
 
     name: str = "Cohorte"
-    territories: list[str] = Field(min_length=1)
+    territories: Annotated[list[str], Field(min_length=1), AfterValidator(no_twice("territoires"))]
     binome: int = Field(default=2, ge=1, le=10)
     committee: str = ""
 
-    @field_validator("territories")
-    @classmethod
-    def _distinct(cls, values: list[str]) -> list[str]:
-        twice = sorted({v for v in values if values.count(v) > 1})
-        if twice:
-            raise ValueError(f"territoires en double : {', '.join(twice)}")
-        return values
-
 
 class Workshop(_Strict):
-    key: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9\-]{0,15}$")
+    key: WorkshopKey
     phase: int = Field(ge=1, le=9)
     title: str = Field(min_length=1, max_length=200)
     capacity: int = Field(ge=1, le=10000)
@@ -169,10 +132,9 @@ class Seminar(_Strict):
 
     @model_validator(mode="after")
     def _unique_workshops(self) -> Seminar:
-        keys = [(w.phase, w.key.upper()) for w in self.workshops]
-        twice = sorted({f"phase {p} {k}" for p, k in keys if keys.count((p, k)) > 1})
-        if twice:
-            raise ValueError(f"ateliers en double : {', '.join(twice)}")
+        found = twice(f"phase {w.phase} {w.key.upper()}" for w in self.workshops)
+        if found:
+            raise ValueError(f"ateliers en double : {', '.join(found)}")
         return self
 
     @property

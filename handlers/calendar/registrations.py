@@ -2,8 +2,8 @@
 
 Seats are counted and given while the event's `registration_events` row is locked (`SELECT … FOR
 UPDATE` on PostgreSQL; SQLite has a single writer, taken at BEGIN IMMEDIATE), so concurrent
-registrations never overbook. Every change of a member's seat is told on "registration.changed"
-(event_id, member_id, registered): `registered` is True when they get a seat, False when they lose it.
+registrations never overbook. Every change of a member's seat is told to the other capabilities
+(`RegistrationChanged`): `registered` is True when they get a seat, False when they lose it.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from handlers.context import Context
 from handlers.core import Reply
 from handlers.events import RegistrationChanged
 from handlers.text import fold
+from storage.db import insert_for
 from storage.models import Member
 from storage.registrations import Registration, RegistrationEvent, RegistrationState
 
@@ -40,7 +39,7 @@ class Guest:
 @dataclass
 class Outcome:
     """What a registration change did: the row concerned, whether nothing changed (`already`), who
-    left the waitlist for a seat, and what the subscribers of "registration.changed" answered."""
+    left the waitlist for a seat, and what the listeners of `RegistrationChanged` answered."""
 
     registration: Registration | None
     already: bool = False
@@ -54,8 +53,7 @@ def member_key(member: Member) -> str:
 
 def lock(session: Session, event_id: int) -> RegistrationEvent:
     """The event's settings row, created if needed and locked until the transaction ends."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(RegistrationEvent).values(event_id=event_id, capacity=None)
+    session.execute(insert_for(session)(RegistrationEvent).values(event_id=event_id, capacity=None)
                     .on_conflict_do_nothing(index_elements=["event_id"]))
     settings = session.scalar(select(RegistrationEvent).where(RegistrationEvent.event_id == event_id)
                               .with_for_update().execution_options(populate_existing=True))

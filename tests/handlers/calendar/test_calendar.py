@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from bot.platforms.console import Console
 from handlers import Service
-from handlers.calendar.commands import club_feed, event_by_number, group_feed, times_in_zones, upcoming
+from handlers.calendar.display import times_in_zones
+from handlers.calendar.ics import club_feed, group_feed
+from handlers.calendar.queries import event_by_number, upcoming
 from handlers.events import EventChanged
 from storage.calendar import Event
 
@@ -105,6 +107,22 @@ def test_cancelling_is_announced_and_kept_out_of_the_agenda(service: Service, ch
     assert changes[-1]["cancelled"] is True
     assert "#1 " not in console.run_line("/club agenda")
     assert "déjà annulé" in console.run_line("/club calendrier annuler 1")
+
+
+def test_cancel_and_ics_are_subcommands_in_french_or_english(service: Service, changes: list[dict]) -> None:
+    console = Console(service, user="camille")
+    helped = console.run_line("/club aide calendrier")
+    assert "/club calendrier annuler (cancel)" in helped and "/club calendrier ics (subscribe)" in helped
+    console.run_line("/club calendar 2027")
+    assert "/club calendrier annuler 4" in console.run_line("/club calendrier annuler")
+    console.run_line(":as lea")
+    assert "peuvent annuler l'événement #3" in console.run_line("/club calendrier annuler 3")
+    console.run_line(":as camille")
+    assert "C'est fait : #3 est annulé" in console.run_line("/club calendar cancel 3")
+    assert events(service)[2].sequence == 1 and changes[-1]["cancelled"] is True
+    assert "#3 est annulé : il ne peut plus être déplacé" in console.run_line("/club deplacer 3 jeudi 18 mars")
+    assert "~~• #3 " in console.run_line("/club calendrier 2027")
+    assert "PUBLIC_URL" in console.run_line("/club calendar subscribe")
 
 
 def test_creneau_with_members_in_paris_martinique_reunion_and_cayenne(service: Service) -> None:

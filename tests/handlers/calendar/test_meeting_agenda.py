@@ -68,4 +68,34 @@ def test_agenda_mistakes_say_what_to_type(service: Service) -> None:
     assert "Aucun événement #9" in console.run_line("/club odj 9")
     assert "Point inconnu : « 12 »" in console.run_line("/club odj 1 duree 12 10")
     assert "`/club odj 1 duree <point> <minutes>`" in console.run_line("/club odj 1 duree 1 beaucoup")
-    assert "Action inconnue" in console.run_line("/club odj 1 effacer")
+    assert "Sous-commande inconnue : « effacer »" in console.run_line("/club odj 1 effacer")
+    assert "`/club odj <n>`" in console.run_line("/club odj ajouter")
+    assert "Aucun événement #9" in console.run_line("/club odj 9 ajouter Un point")
+
+
+def test_each_change_is_a_subcommand_in_french_or_english(service: Service) -> None:
+    console = console_at(service, "1 juin 2020 10h")
+    console.run_line("/club calendrier")
+    helped = console.run_line("/club aide odj")
+    for name in ("ajouter (add)", "deplacer (move)", "duree (duration)", "retirer (remove)",
+                 "verrouiller (arreter, lock)", "deverrouiller (unlock)"):
+        assert f"/club odj {name}" in helped
+    assert "Point ajouté à l'ordre du jour de #1 (position 6)" in console.run_line("/club odj 1 add Budget")
+    assert "Point ajouté à l'ordre du jour de #1 (position 7)" in console.run_line("/club odj ajouter 1 Bilan")
+    assert "« Bilan » passe en position 1" in console.run_line("/club odj 1 déplacer 7 1")
+    assert "« Bilan » : 20 min" in console.run_line("/club odj 1 durée 1 20")
+    assert "« Budget » est retiré" in console.run_line("/club odj 1 remove 7")
+    assert "est arrêté : il sera joint aux rappels" in console.run_line("/club odj 1 arrêter")
+    assert "déjà arrêté" in console.run_line("/club odj 1 lock")
+    assert "rouvert aux propositions" in console.run_line("/club odj 1 unlock")
+
+
+def test_participants_may_read_an_agenda_not_add_to_it(service: Service) -> None:
+    console = console_at(service, "1 juin 2020 10h")
+    console.run_line("/club calendrier")
+    console.run_line("/club role @gilles participant")
+    console.run_line(":as gilles")
+    assert "1. Rappel du cheminement du Collectif" in console.run_line("/club odj 1")
+    refused = console.run_line("/club odj 1 ajouter Un point")
+    assert "réservée aux personnes ayant le rôle « membre »" in refused
+    assert "réservé à l'équipe d'animation" in console.run_line("/club odj 1 verrouiller")

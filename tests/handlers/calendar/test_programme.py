@@ -60,6 +60,16 @@ def test_other_mistakes_are_named(tmp_path: Path) -> None:
         _load(tmp_path, head + per)
     with pytest.raises(ProgrammeError, match="presidency.order : organisations absentes"):
         _load(tmp_path, head + '[collective]\norganisations = ["A", "B"]\n[collective.presidency]\norder = ["C"]\n')
+    with pytest.raises(ProgrammeError, match="collective → presidency → zone : fuseau inconnu : 'Atlantide'"):
+        _load(tmp_path, head + '[collective]\norganisations = ["A", "B"]\n[collective.presidency]\nzone = "Atlantide"\n')
+    with pytest.raises(ProgrammeError, match="cohort → territories : territoires en double : B"):
+        _load(tmp_path, head + '[cohort]\nterritories = ["A", "B", "B"]\n')
+
+
+def test_a_presidency_zone_is_written_like_any_other(tmp_path: Path) -> None:
+    head = '[club]\nslug = "p"\nname = "P"\n'
+    loaded = _load(tmp_path, head + '[collective]\norganisations = ["A", "B"]\n[collective.presidency]\nzone = "Martinique"\n')
+    assert loaded.collective.presidency.zone == "America/Martinique"
 
 
 SESSIONS = {

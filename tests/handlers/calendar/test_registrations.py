@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.platforms.console import Console
 from handlers import Command, Service
-from handlers.calendar.commands import event_by_number
+from handlers.calendar.queries import event_by_number
 from handlers.calendar.registrations import (
     Guest,
     capacity,
