@@ -34,6 +34,7 @@ _LABEL = re.compile(r"(?<!\w)(consensus|dissensus|suites?|next|s[ée]ance|sessio
 FIELDS = {"consensus": "consensus", "dissensus": "dissensus", "suite": "suite", "suites": "suite",
           "next": "suite", "seance": "seance", "séance": "seance", "session": "seance"}
 EXAMPLE = "/club decision {n} consensus: … dissensus: … suite: … [--confidentiel]"
+COMPLETE = ("--complet", "--interne", "--full")  # the export with the confidential notes
 
 
 def parse_note(text: str, number: int) -> tuple[dict[str, str], bool]:
@@ -152,18 +153,14 @@ def decision_submitted(ctx: Context, values: dict[str, str], state: str) -> list
 
 @registry.verb("decisions", "décisions", section=SECTION,
                summary=N_("Le relevé de décisions d'un groupe ; `export` pour le Markdown des rapports."),
-               usage=N_("`/club decisions <n>` : les membres du groupe voient tout, les autres les relevés non "
-                        "confidentiels. `/club decisions <n> export [--complet]` (référent·es, animation) : le "
-                        "relevé en Markdown, diffusable ; `--complet` y ajoute les relevés confidentiels."),
-               examples=("/club decisions 1", "/club decisions 1 export"))
+               usage=N_("`/club decisions <n>` : les membres du groupe, ses référent·es et l'équipe d'animation "
+                        "voient tout, les autres les relevés non confidentiels."),
+               examples=("/club decisions 1",))
 def decisions(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
     words = args.split()
     group = find_group(ctx, words[0] if words else "", "/club decisions 1")
-    options = [w.lower() for w in words[1:]]
-    if options and options[0] in ("export", "exporter"):
-        return export(ctx, group, complete=any(o in ("--complet", "--interne", "--full") for o in options[1:]))
-    if options:
+    if len(words) > 1:
         raise UserError("Écrivez `/club decisions {n}` ou `/club decisions {n} export`.", n=group.number)
     notes = visible_notes(ctx, group, is_insider(ctx.session, group, ctx.member))
     if not notes:
@@ -176,6 +173,19 @@ def decisions(ctx: Context, args: str) -> list[Reply]:
         lines.append(f"**{date}** — {user_text(author)}{mark}")
         lines += body(_, note)
     return [Reply("\n".join(lines))]
+
+
+@registry.subverb("decisions", "export", "exporter",
+                  summary=N_("Le relevé d'un groupe en Markdown, pour les rapports ; référent·es du groupe et "
+                             "animation."),
+                  usage=N_("`/club decisions <n> export [--complet]` : sans `--complet`, la version diffusable, "
+                           "sans aucun relevé confidentiel ; avec, le document interne au groupe, qui les "
+                           "contient."),
+                  examples=("/club decisions 1 export", "/club decisions 1 export --complet"))
+def export_command(ctx: Context, args: str) -> list[Reply]:
+    words = args.split()
+    group = find_group(ctx, words[0] if words else "", "/club decisions 1 export")
+    return export(ctx, group, complete=any(w.lower() in COMPLETE for w in words[1:]))
 
 
 def export(ctx: Context, group: Group, complete: bool) -> list[Reply]:

@@ -2,25 +2,25 @@
 
 Consent style: each member answers Accord, Abstention or Objection; an objection must give its reason and
 blocks the dissemination; with no objection, one agreement is enough. Only approved deliverables are public.
+This module holds the rule: the live announcement, the answers (typed or clicked), the closing at the
+deadline; `handlers.groups.diffusion` holds the `/club diffusion` command.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers import registry
-from handlers.calendar.dates import parse_when
 from handlers.context import Context
 from handlers.core import Anchor, Button, Form, FormField, Reply, UserError, Visibility
-from handlers.groups.rules import find_group, is_facilitator, is_referent, label, shared_translator
-from handlers.i18n import N_, Translator, format_datetime
-from handlers.text import fold, parse_number, user_text
+from handlers.groups.rules import label, shared_translator
+from handlers.i18n import Translator, format_datetime
+from handlers.text import parse_number, user_text
 from storage.groups import (
     ABSTENTION,
     ACCORD,
@@ -35,15 +35,9 @@ from storage.groups import (
 )
 from storage.models import Role
 
-SECTION = N_("Groupes de travail")
-DEFAULT_DELAY = timedelta(days=14)
-MAX_DELAY = timedelta(days=366)
 MAX_REASON = 1000
-_LINK = re.compile(r"(?<!\S)(https?://\S+)")
-_UNTIL = re.compile(r"^(jusqu['’]?\s*(au|à)|avant\s+le|--fin|fin|until)\s+", re.I)
 KIND = "consultation"
 PARIS = "Europe/Paris"  # Club-wide posts show deadlines in Paris time, as the rencontres
-EXAMPLE = "/club diffusion 1 Guide de l'accueil https://exemple.fr/guide jusqu'au 20 novembre à 18h"
 
 
 @dataclass(frozen=True)
@@ -99,45 +93,10 @@ def outcome_label(_: Translator, outcome: str | None) -> str:
     return _("Résultat : sans avis, le livrable n'est pas diffusé")
 
 
-# -- opening ------------------------------------------------------------------------------------
-def open_consultation(ctx: Context, group: Group, rest: str) -> list[Reply]:
-    if not is_referent(ctx.session, group, ctx.member):
-        raise UserError("Seul·es les référent·es du groupe {groupe} ouvrent une consultation sur la diffusion.",
-                        groupe=label(group))
-    found = _LINK.search(rest)
-    title = " ".join(rest[:found.start()].split()) if found else ""
-    if not found or not title:
-        raise UserError("Indiquez le titre puis le lien du livrable, et si besoin l'échéance : `{exemple}`.",
-                        exemple=EXAMPLE)
-    after = _UNTIL.sub("", rest[found.end():].strip())
-    deadline = parse_when(after, ctx.tz, ctx.now) if after else ctx.now + DEFAULT_DELAY
-    if deadline > ctx.now + MAX_DELAY:
-        raise UserError("Échéance comprise : {date}, à plus d'un an. Écrivez-la ainsi : « jusqu'au 20 novembre "
-                        "à 18h » ou « dans 15 jours ».", date=format_datetime(deadline, ctx.tz, ctx.lang))
-    number = (ctx.session.scalar(select(func.max(Consultation.number)).where(
-        Consultation.club_id == ctx.club.id)) or 0) + 1
-    consultation = Consultation(club_id=ctx.club.id, number=number, group_id=group.id, title=title[:200],
-                                link=found.group(1)[:500], deadline=deadline, opened_by_id=ctx.member.id,
-                                created_at=ctx.now)
-    ctx.session.add(consultation)
-    ctx.session.flush()
-    text = ctx._("Consultation n° {n} ouverte jusqu'au {date} ; elle est publiée dans le salon du Club.",
-                 n=number, date=format_datetime(deadline, ctx.tz, ctx.lang))
-    return [Reply(text), announcement(ctx.session, consultation, group)]
-
-
 # -- answering ----------------------------------------------------------------------------------
-def find_consultation(ctx: Context, token: str) -> Consultation:
-    number = parse_number(token) if token else None
-    found = None if number is None else ctx.session.scalar(select(Consultation).where(
-        Consultation.club_id == ctx.club.id, Consultation.number == number))
-    if found is None:
-        raise UserError("Consultation inconnue. Écrivez son numéro, par exemple `/club diffusion accord 1` ; "
-                        "`/club diffusion` les liste.")
-    return found
-
-
 def respond(ctx: Context, consultation: Consultation, choice: str, reason: str = "") -> list[Reply]:
+    """One answer per member, changeable until the deadline. The role is checked here too: a button or a
+    form reaches this without the command's declared role."""
     _ = ctx._
     if not ctx.member.role_enum.at_least(Role.MEMBRE):
         raise UserError("La diffusion est décidée par les membres du Club : votre avis n'est pas demandé.")
@@ -253,55 +212,3 @@ def close_due(session: Session, now: datetime) -> list[tuple[str | None, Reply]]
             Consultation.closed_at.is_(None), Consultation.deadline <= now).order_by(Consultation.deadline)):
         out.extend(close(session, consultation, now))
     return out
-
-
-def close_now(ctx: Context, token: str) -> list[Reply]:
-    if not is_facilitator(ctx.member):
-        raise UserError("Clore une consultation avant l'échéance est réservé à l'équipe d'animation.")
-    consultation = find_consultation(ctx, token)
-    if consultation.closed_at is not None:
-        raise UserError("La consultation n° {n} est déjà close.", n=consultation.number)
-    out = close(ctx.session, consultation, ctx.now)
-    replies = [reply for platform, reply in out if platform in (None, ctx.platform)]
-    return [Reply(ctx._("Consultation n° {n} close.", n=consultation.number)), *replies]
-
-
-# -- the verb -----------------------------------------------------------------------------------
-def listing(ctx: Context) -> list[Reply]:
-    _ = ctx._
-    lines = [_("**Diffusion des livrables**")]
-    opened = ctx.session.scalars(select(Consultation).where(Consultation.club_id == ctx.club.id,
-                                                            Consultation.closed_at.is_(None))
-                                 .order_by(Consultation.deadline)).all()
-    for c in opened:
-        lines.append(_("• Consultation n° {n} : {titre} — avis jusqu'au {date} (`/club diffusion accord {n}`)",
-                       n=c.number, titre=user_text(c.title), date=format_datetime(c.deadline, ctx.tz, ctx.lang)))
-    approved = approved_deliverables(ctx.session, ctx.club.id)
-    lines.append(_("Livrables dont la diffusion est approuvée :") if approved
-                 else _("Aucun livrable approuvé pour l'instant."))
-    lines += [f"• #{d.group_number} {user_text(d.group_title)} — {user_text(d.title)} : {user_text(d.link)}"
-              for d in approved]
-    return [Reply("\n".join(lines))]
-
-
-@registry.verb("diffusion", "publish", section=SECTION,
-               summary=N_("Consulter les membres du Club avant de diffuser un livrable d'un groupe."),
-               usage=N_("`/club diffusion <n> <titre> <lien> [jusqu'au <date>]` (référent·es ; 14 jours par "
-                        "défaut) · `/club diffusion accord|abstention <consultation>` · `/club diffusion objection "
-                        "<consultation> <raison>` · `/club diffusion cloturer <consultation>` (animation) · "
-                        "`/club diffusion` : consultations en cours et livrables approuvés."),
-               examples=(EXAMPLE, "/club diffusion objection 1 données nominatives à retirer"))
-def diffusion(ctx: Context, args: str) -> list[Reply]:
-    head, _sep, rest = args.strip().partition(" ")
-    word = fold(head)
-    if not head:
-        return listing(ctx)
-    if word in ("accord", "agree", "abstention", "abstain"):
-        choice = ACCORD if word in ("accord", "agree") else ABSTENTION
-        return respond(ctx, find_consultation(ctx, rest.strip()), choice)
-    if word in ("objection", "object"):
-        token, _sep, reason = rest.strip().partition(" ")
-        return respond(ctx, find_consultation(ctx, token), OBJECTION, reason)
-    if word in ("cloturer", "clore", "close"):
-        return close_now(ctx, rest.strip())
-    return open_consultation(ctx, find_group(ctx, head, EXAMPLE), rest)

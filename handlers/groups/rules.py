@@ -1,7 +1,6 @@
-"""The shared rules of the working-groups area: who is inside a group, who leads it, where its posts go.
-
-Used by `handlers.groups.commands`, `handlers.groups.decisions` and `handlers.groups.dissemination` (one capability).
-"""
+"""The shared rules of the working groups: finding the group a command names, who is inside it, who leads
+it, where its posts go, and its sessions as the calendar tells them. Every module of the package reads
+them; the Home tab (`handlers.home`) too."""
 
 from __future__ import annotations
 
@@ -9,18 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.context import Context
-from handlers.core import Reply, UserError
-from handlers.events import GroupCreated
+from handlers.core import UserError
 from handlers.i18n import DEFAULT_LANG, Translator
 from handlers.text import parse_number, user_text
 from storage.groups import Group, GroupChannel, GroupMembership, GroupReferent
 from storage.models import Member, Role
 
-MAX_TITLE = 200
 MIN_REFERENTS, MAX_REFERENTS = 2, 3  # the charter's binôme or trinôme
 
 
@@ -119,13 +116,3 @@ def names(session: Session, member_ids: list[int] | set[int]) -> list[str]:
     return [user_text(n) for n in session.scalars(
         select(Member.display_name).where(Member.id.in_(member_ids)).order_by(Member.display_name))]
 
-
-def create_group(ctx: Context, title: str, description: str = "",
-                 proposal_id: int | None = None) -> tuple[Group, list[Reply]]:
-    """A new group, announced on "group.created" (its sessions are planned there); the hooks' replies."""
-    number = (ctx.session.scalar(select(func.max(Group.number)).where(Group.club_id == ctx.club.id)) or 0) + 1
-    group = Group(club_id=ctx.club.id, number=number, title=title[:MAX_TITLE], description=description,
-                  source_proposal_id=proposal_id, created_at=ctx.now)
-    ctx.session.add(group)
-    ctx.session.flush()
-    return group, ctx.emit(GroupCreated(group_id=group.id))

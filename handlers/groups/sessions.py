@@ -14,14 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import registry
-from handlers.calendar import commands as calendar
 from handlers.calendar import generation
+from handlers.calendar import queries as calendar
 from handlers.context import Context
-from handlers.core import Reply
+from handlers.core import Reply, UserError
 from handlers.events import EventChanged, GroupCreated
 from handlers.groups.rules import SESSION_PROVIDERS, GroupSession, is_referent, membership
 from storage.calendar import Event, EventStatus
 from storage.groups import Group
+from storage.numbers import add_numbered
 
 HORIZON = timedelta(days=366)  # a group is planned for the year ahead: the charter fixes it a year ahead
 
@@ -39,22 +40,21 @@ def plan_sessions(ctx: Context, created: GroupCreated) -> list[Reply]:
     year = ctx.now.astimezone(ZoneInfo(programme.club.timezone)).year
     existing = set(ctx.session.scalars(select(Event.occurrence).where(
         Event.club_id == ctx.club.id, Event.group_id == group.id)))
-    number = generation.next_number(ctx.session, ctx.club.id)
-    created: list[Event] = []
+    planned: list[Event] = []
     for plan in [*generation.plan_year(programme, year), *generation.plan_year(programme, year + 1)]:
         if plan.kind != "groupe" or not ctx.now < plan.starts_at < ctx.now + HORIZON:
             continue
         if plan.occurrence in existing:
             continue
-        event = generation.event_of(plan, ctx.club.id, number, ctx.now, series=session_key(plan.series, group),
+        # Numbered as it is inserted: another process may be numbering calendar events at the same time.
+        event = generation.event_of(plan, ctx.club.id, 0, ctx.now, series=session_key(plan.series, group),
                                     title=f"{plan.title} — {group.title}"[:200], audience="groupe",
                                     group_id=group.id)
-        ctx.session.add(event)
-        created.append(event)
-        number += 1
-    ctx.session.flush()
+        if not add_numbered(ctx.session, event, Event.number, Event.club_id == ctx.club.id):
+            raise UserError("Les séances du groupe n'ont pas pu être numérotées ; réessayez dans un instant.")
+        planned.append(event)
     replies: list[Reply] = []
-    for event in created:
+    for event in planned:
         replies += ctx.emit(EventChanged(event_id=event.id, kind=event.kind,
                                  starts_at=event.starts_at, cancelled=False))
     return replies

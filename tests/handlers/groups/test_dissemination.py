@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.platforms.console import Console
 from handlers import FormSubmission, Service
 from handlers.groups.dissemination import approved_deliverables
+from storage.groups import Consultation
 from tests.conftest import FakeClock
 from tests.handlers.groups.support import run, say, two_groups
 
 AFTER_DEADLINE = datetime(2027, 1, 26, 9, 0, tzinfo=UTC)  # the default deadline is 14 days after 11 January
-
 
 
 def consult(console: Console) -> str:
@@ -115,3 +118,53 @@ def test_the_objection_form_requires_a_reason(club: Service) -> None:
     replies, error = submit("nina", "une commune y est nommée")
     assert error is None and "objection" in replies[0].text
     assert replies[1].update and "1 objection(s)" in replies[1].text
+
+
+def test_answers_in_english_or_after_the_consultation_number(club: Service, clock: FakeClock) -> None:
+    console = two_groups(club)
+    consult(console)
+    assert "Avis enregistré pour la consultation n° 1 : accord" in run(console, "paul", "/club diffusion 1 accord")
+    assert ": abstention" in run(console, "sophie", "/club publish abstain 1")
+    objected = run(console, "nina", "/club diffusion object 1 une source manque")
+    assert ": objection" in objected and "1 accord(s), 1 abstention(s), 1 objection(s)" in objected
+    closed = run(console, "fanny", "/club diffusion close 1")
+    assert "Consultation n° 1 close." in closed and "bloquée par une objection" in closed
+
+
+def test_mistyped_subcommands_and_forgotten_group_numbers_are_explained(club: Service) -> None:
+    console = two_groups(club)
+    assert "Vouliez-vous dire `/club diffusion accord`" in run(console, "paul", "/club diffusion acord 1")
+    forgotten = run(console, "lea", "/club diffusion Guide https://exemple.fr/guide")
+    assert "Indiquez le numéro du groupe" in forgotten and "#1 Accueil des publics" in forgotten
+
+
+def test_a_title_beginning_like_a_subcommand_still_opens_a_consultation(club: Service) -> None:
+    console = two_groups(club)
+    opened = run(console, "lea", "/club diffusion 1 Accord de partenariat https://exemple.fr/accord")
+    assert "Consultation n° 1 ouverte" in opened
+    assert "• Accord de partenariat — https://exemple.fr/accord" in opened
+    assert "Consultation n° 2 ouverte" in console.run_line(
+        "/club diffusion 1 abstention et vote blanc https://exemple.fr/blanc")
+    assert "Consultation inconnue" in run(console, "paul", "/club diffusion accord 1 et plus")
+
+
+def test_consultations_opened_at_the_same_instant_get_distinct_numbers(club: Service) -> None:
+    """On PostgreSQL, simultaneous openings read the same highest number: one wins it, the others take the next."""
+    two_groups(club)
+    openers = {"lea": 1, "karim": 1, "paul": 2, "sophie": 2}
+    start = threading.Barrier(len(openers))
+    answers: dict[str, str] = {}
+
+    def open_(user: str) -> None:
+        start.wait()
+        answers[user] = say(club, user, f"diffusion {openers[user]} Livrable de {user} https://exemple.fr/{user}")
+
+    threads = [threading.Thread(target=open_, args=(user,)) for user in openers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    numbers = sorted(int(re.search(r"Consultation n° (\d+) ouverte", answer).group(1)) for answer in answers.values())
+    assert numbers == [1, 2, 3, 4], answers
+    with club.db.transaction() as session:
+        assert sorted(session.scalars(select(Consultation.number))) == [1, 2, 3, 4]
