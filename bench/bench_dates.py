@@ -11,10 +11,10 @@ import time
 from datetime import UTC, datetime
 
 import dateparser
-from tests.handlers.test_dates import PHRASES
 
 from handlers.calendar.dates import parse_span
 from handlers.core import UserError
+from tests.handlers.calendar.date_phrases import PHRASES
 
 NOW = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 TZ = "Europe/Paris"

@@ -15,8 +15,8 @@ from sqlalchemy import delete, insert
 
 from bench.common import line
 from handlers import ClubSettings, Command, Service
-from handlers.calendar.commands import club_feed
 from handlers.calendar.generation import ensure_year
+from handlers.calendar.ics import club_feed
 from handlers.calendar.programme import load_programme
 from storage import Database
 from storage.migrate import upgrade

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from handlers.calendar.commands import KIND_LABELS, MONTHS, year_events
+from handlers.calendar.display import KIND_LABELS, MONTHS
 from handlers.calendar.ics import public_events
 from handlers.calendar.programme import Programme
+from handlers.calendar.queries import year_events
 from handlers.groups.dissemination import approved_deliverables
 from handlers.i18n import LANGS, Translator, format_datetime
 from handlers.territories import resolve_zone, zone_label

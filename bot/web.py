@@ -136,7 +136,7 @@ def create_app(settings: Settings, service: Service | None = None,
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     def _feed(group_id: int | None) -> bytes:
-        from handlers.calendar.commands import club_feed, group_feed
+        from handlers.calendar.ics import club_feed, group_feed
 
         service = runtime.service
         with service.db.transaction() as session:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from handlers.calendar.commands import event_line, may_see_visio, my_upcoming, times_in_zones
+from handlers.calendar.display import event_line, times_in_zones
+from handlers.calendar.queries import ensure_years, local_year, may_see_visio, my_upcoming
 from handlers.context import Context
 from handlers.core import Button, ProfileLoader, Reply
 from handlers.groups.rules import MIN_REFERENTS, group_sessions, is_referent, label, referent_ids
@@ -183,7 +184,11 @@ def _overview(ctx: Context) -> HomeSection | None:
 
 
 def build(ctx: Context) -> HomePage:
+    """The page; the year's calendar is generated first if nobody has looked at it yet (as `agenda` does),
+    so a new Club's first home already shows its rendez-vous."""
     _ = ctx._
+    year = local_year(ctx)
+    ensure_years(ctx, year, year + 1)  # new events have no announcement yet: nothing of theirs to update
     sections = [_events(ctx), _polls(ctx), _groups(ctx), _proposals(ctx), _overview(ctx)]
     return HomePage(
         title=_("Mon Club — {club}", club=ctx.club.name),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.calendar.commands import event_line
+from handlers.calendar.display import event_line
 from handlers.calendar.programme import Cohort
 from handlers.context import Context
 from handlers.core import Reply, UserError

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from handlers import registry
-from handlers.calendar import commands as calendar
+from handlers.calendar import queries as calendar
 from handlers.calendar.programme_schema import Seminar, Workshop
 from handlers.context import Context
 from handlers.core import Reply, UserError, Visibility

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.i18n import N_
-from handlers.members.lookup import ensure_member
+from handlers.members.lookup import mentioned_members
 from handlers.registry import subverb, verb
 from handlers.text import fold, mentioned_ids, strip_mentions, user_text
 from storage.db import insert_for
@@ -31,12 +31,6 @@ def team_members(ctx: Context, team: WorkshopTeam) -> list[Member]:
 
 def names(members: list[Member]) -> str:
     return ", ".join(user_text(m.display_name) for m in members)
-
-
-def _mentioned(ctx: Context, args: str) -> list[Member]:
-    """The people mentioned, once each, met for the first time if need be."""
-    return [ensure_member(ctx.session, ctx.club, ctx.settings, ctx.platform, user_id, ctx.mentions.get(user_id, user_id))
-            for user_id in dict.fromkeys(mentioned_ids(args))]
 
 
 def _team_named(ctx: Context, name: str) -> WorkshopTeam:
@@ -67,7 +61,7 @@ def collectif(ctx: Context, args: str) -> list[Reply]:
     team = _team_named(ctx, name) if name else mine
     if team is None:
         raise UserError("Donnez le nom du territoire : `/club collectif Pays de Mauges @lea`.")
-    for person in [ctx.member, *_mentioned(ctx, args)]:
+    for person in [ctx.member, *mentioned_members(ctx, args)]:
         current = team_of(ctx, person)
         if current is not None and current.id != team.id:
             raise UserError("{nom} est déjà dans le collectif {collectif}.", nom=user_text(person.display_name),

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from handlers.core import Profile
 from handlers.i18n import lang_of
 from handlers.territories import resolve_zone
+from handlers.text import mentioned_ids
 from storage.models import Club, Member, Role
 
 if TYPE_CHECKING:
-    from handlers.context import ClubSettings
+    from handlers.context import ClubSettings, Context
 
 # Built once: every command, click and reaction looks its member up, and building the statement cost
 # as much as running it.
@@ -52,3 +53,9 @@ def ensure_member(session: Session, club: Club, settings: ClubSettings, platform
     elif settings.is_admin(platform, user_id) and member.role != Role.ADMIN.value:
         member.role = Role.ADMIN.value
     return member
+
+
+def mentioned_members(ctx: Context, args: str) -> list[Member]:
+    """The people @mentioned in `args`, once each; someone the bot has not met yet is recorded then."""
+    return [ensure_member(ctx.session, ctx.club, ctx.settings, ctx.platform, user_id, ctx.mentions.get(user_id, user_id))
+            for user_id in dict.fromkeys(mentioned_ids(args))]

@@ -174,7 +174,7 @@ def ensure_programme(session: Session, settings: ClubSettings, registry: Registr
                      now: datetime) -> None:
     """The calendar of this year and the next exists (generated as `/club calendrier` would), so its
     reminders are in the outbox even if nobody looked at the calendar yet."""
-    from handlers.calendar.commands import ensure_years
+    from handlers.calendar.queries import ensure_years
 
     club = session.get(Club, club_id)
     tz = settings.programme.club.timezone

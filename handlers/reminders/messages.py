@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.calendar.commands import times_in_zones
+from handlers.calendar.display import times_in_zones
 from handlers.calendar.meeting_agenda import agenda_text
 from handlers.calendar.programme import Programme
 from handlers.groups.sessions import superseded

@@ -3,7 +3,7 @@ seats, date or recording change. It never carries the visio link: the channel is
 
 from __future__ import annotations
 
-from handlers.calendar import commands as calendar
+from handlers.calendar.display import times_in_zones
 from handlers.context import Context
 from handlers.core import Anchor, Button, Reply, Visibility
 from handlers.events import EventChanged
@@ -32,7 +32,7 @@ def announcement(ctx: Context, event: Event, update: bool = False) -> Reply:
         lines.extend(_("Sujet : {sujet}", sujet=topic_line(_, t)) for t in topics)
     else:
         lines.append(_("Sujet : à programmer. Proposez le vôtre, même urgent : `/club rex sujet <texte>`."))
-    lines.append("🕑 " + calendar.times_in_zones(event.starts_at, zones, ctx.lang))
+    lines.append("🕑 " + times_in_zones(event.starts_at, zones, ctx.lang))
     buttons: list[Button] = []
     if event.cancelled:
         lines.append(_("❌ Ce REX est annulé."))

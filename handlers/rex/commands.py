@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 
-from handlers.calendar import commands as calendar
+from handlers.calendar import queries as calendar
 from handlers.calendar import registrations
+from handlers.calendar.display import times_in_zones
 from handlers.context import Context
 from handlers.core import Reply
 from handlers.i18n import N_, format_datetime
@@ -57,7 +58,7 @@ def upcoming(ctx: Context, args: str) -> list[Reply]:
         subject = "; ".join(topic_line(_, t) for t in topics_of(ctx, event.id)) or _("sujet à programmer")
         lines.append(_("• **#{n}** {jour} — {sujet}", n=event.number, sujet=subject,
                        jour=format_datetime(event.starts_at, ctx.tz, ctx.lang, DAY)))
-        lines.append("   " + calendar.times_in_zones(event.starts_at, zones, ctx.lang))
+        lines.append("   " + times_in_zones(event.starts_at, zones, ctx.lang))
         mine = registrations.registration_of(ctx.session, event.id, ctx.member)
         position = registrations.waitlist_position(ctx.session, mine) if mine else 0
         if mine is None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers.calendar import commands as calendar
+from handlers.calendar import queries as calendar
 from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.text import parse_number

@@ -4,7 +4,7 @@ visio link kept for people holding a seat. Seats and the waitlist are the calend
 from __future__ import annotations
 
 from handlers import home
-from handlers.calendar import commands as calendar
+from handlers.calendar import queries as calendar
 from handlers.calendar import registrations
 from handlers.context import Context
 from handlers.core import Button, Reply, UserError

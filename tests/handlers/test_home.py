@@ -25,6 +25,13 @@ def test_my_home_lists_my_polls_until_i_vote_and_the_call_s_proposals(service: S
     assert "Vue d'ensemble (animation)" in overview and "Sondages ouverts : 1" in overview
 
 
+def test_a_new_club_s_first_home_shows_its_rendez_vous(service: Service) -> None:
+    """Nobody has looked at the calendar yet: the home generates it, as `agenda` does."""
+    mine = Console(service, user="lea").run_line("/club accueil")
+    assert "Aucun rendez-vous à venir" not in mine
+    assert "Mes prochains rendez-vous" in mine and "Retour d'expérience" in mine
+
+
 def test_my_groups_and_english(service: Service) -> None:
     console = Console(service, user="camille")
     console.run_line("/club groupe creer Accueil des agents")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.platforms.console import Console, SimulatedClock
 from handlers import Service
-from handlers.calendar.commands import event_by_number
+from handlers.calendar.queries import event_by_number
 from handlers.events import RegistrationChanged
 from handlers.text import parse_number
 from storage.reminders import Reminder

@@ -8,7 +8,7 @@ import pytest
 
 from bot.platforms.console import Console
 from handlers import Service
-from handlers.calendar.commands import club_feed
+from handlers.calendar.ics import club_feed
 from handlers.events import RegistrationChanged
 
 VISIO = "https://webconf.example/club-des-territoires-rex"
