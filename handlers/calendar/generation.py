@@ -125,8 +125,23 @@ def _fitting_days(series: Series, first: date, territories: list[Covered]) -> li
     return [d for d in days if fits(series, _slot(series, d), territories)]
 
 
+# (programme, year) -> its plan: the programme is loaded once and never changes, and every command that
+# makes sure the calendar exists (agenda, calendrier, the home) asks for the same two years.
+_PLANS: dict[tuple[int, int], tuple[Programme, tuple[Planned, ...]]] = {}
+PLANS_KEPT = 16
+
+
 def plan_year(programme: Programme, year: int) -> list[Planned]:
     """Every event of `year`, in time order: each series on its first fitting day of its nominal week."""
+    kept = _PLANS.get((id(programme), year))
+    if kept is None or kept[0] is not programme:
+        if len(_PLANS) >= PLANS_KEPT:
+            _PLANS.pop(next(iter(_PLANS)))
+        kept = _PLANS[(id(programme), year)] = (programme, tuple(_plan_year(programme, year)))
+    return list(kept[1])
+
+
+def _plan_year(programme: Programme, year: int) -> list[Planned]:
     territories = covered(programme)
     planned: list[Planned] = []
     for series in programme.series:
