@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert
 
 from bench.common import line
 from handlers import ClubSettings, Command, Service
-from handlers.calendar.generation import ensure_year
+from handlers.calendar.generation import ensure_years
 from handlers.calendar.ics import club_feed
 from handlers.calendar.programme import load_programme
 from storage import Database
@@ -58,7 +58,7 @@ def main() -> None:
 
             with db.transaction() as session:
                 session.execute(delete(Event))
-                ensure_year(session, service.club_id, programme, NOW.year, NOW)
+                ensure_years(session, service.club_id, programme, [NOW.year], NOW)
 
         def feed() -> None:
             with db.transaction() as session:

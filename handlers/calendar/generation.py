@@ -2,12 +2,13 @@
 holiday of any territory the Club covers (metropolitan France and each overseas territory's own).
 
 `plan_year` is pure (the programme and a year in, planned events out), so the charter's rules can be
-checked without a database; `ensure_year` writes the missing ones, idempotently.
+checked without a database; `ensure_years` writes the missing ones, idempotently.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -193,18 +194,18 @@ def event_of(plan: Planned, club_id: int, number: int, now: datetime, **changes:
     return Event(club_id=club_id, number=number, created_at=now, updated_at=now, **fields)
 
 
-def ensure_year(session: Session, club_id: int, programme: Programme, year: int, now: datetime) -> list[Event]:
-    """Writes the year's events that are not there yet (idempotent); returns the new ones."""
+def ensure_years(session: Session, club_id: int, programme: Programme, years: Iterable[int],
+                 now: datetime) -> list[Event]:
+    """Writes the events of those years that are not there yet (idempotent); returns the new ones. Every
+    command showing the calendar calls it: when nothing is missing it costs one read of the Club's events."""
     existing = set(session.execute(select(Event.series, Event.occurrence).where(
         Event.club_id == club_id, Event.series.is_not(None))).all())
-    created: list[Event] = []
-    number = next_number(session, club_id)
-    for plan in plan_year(programme, year):
-        if (plan.series, plan.occurrence) in existing:
-            continue
-        event = event_of(plan, club_id, number, now)
-        session.add(event)
-        created.append(event)
-        number += 1
+    missing = [plan for year in years for plan in plan_year(programme, year)
+               if (plan.series, plan.occurrence) not in existing]
+    if not missing:
+        return []
+    first = next_number(session, club_id)
+    created = [event_of(plan, club_id, number, now) for number, plan in enumerate(missing, first)]
+    session.add_all(created)
     session.flush()
     return created

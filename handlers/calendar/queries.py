@@ -120,7 +120,6 @@ def add_event(ctx: Context, kind: str, title: str, starts_at: datetime, duration
 def ensure_years(ctx: Context, *years: int) -> list[Reply]:
     """Generates the programme's events of those years that are missing, and tells subscribers."""
     replies: list[Reply] = []
-    for year in years:
-        for event in generation.ensure_year(ctx.session, ctx.club.id, ctx.settings.programme, year, ctx.now):
-            replies.extend(announce(ctx, event))
+    for event in generation.ensure_years(ctx.session, ctx.club.id, ctx.settings.programme, years, ctx.now):
+        replies.extend(announce(ctx, event))
     return replies

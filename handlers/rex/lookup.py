@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import select
+from datetime import datetime
 
 from handlers.calendar import queries as calendar
 from handlers.context import Context
@@ -18,20 +15,9 @@ LIST_LIMIT = 3  # upcoming REX shown by `/club rex` and in the profile
 
 
 def ensure_calendar(ctx: Context) -> list[Reply]:
-    """The calendar is generated a year ahead on first use: make sure this year's and next year's REX
-    exist. Planning a year is slow (holidays of every territory), so it is only done when one has none."""
-    zone = ZoneInfo(ctx.settings.programme.club.timezone)
-    year = ctx.now.astimezone(zone).year
-    if all(_has_rex(ctx, y, zone) for y in (year, year + 1)):
-        return []
+    """The calendar is generated a year ahead on first use: make sure this year's and next year's REX exist."""
+    year = calendar.local_year(ctx)
     return calendar.ensure_years(ctx, year, year + 1)
-
-
-def _has_rex(ctx: Context, year: int, zone: ZoneInfo) -> bool:
-    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-    return ctx.session.scalar(select(Event.id).where(
-        Event.club_id == ctx.club.id, Event.kind == KIND, Event.starts_at >= start.astimezone(UTC),
-        Event.starts_at < end.astimezone(UTC)).limit(1)) is not None
 
 
 def find_rex(ctx: Context, token: str, usage: str) -> Event:
