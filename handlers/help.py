@@ -19,7 +19,8 @@ def _reserved(ctx: Context, entry: Verb) -> list[str]:
 
 
 def details(ctx: Context, entry: Verb) -> list[str]:
-    """What `/club aide <verb>` shows: syntax, examples, the role it needs, then each subcommand's."""
+    """What `/club aide <verb>` (or `<verb> <subcommand>`) shows: syntax, examples, the role it needs, then
+    each subcommand's."""
     _ = ctx._
     lines = [_names(entry), _(entry.summary), _(entry.usage)]
     if entry.examples:
@@ -48,10 +49,7 @@ def help_(ctx: Context, args: str) -> list[Reply]:
             raise UserError("Pas d'aide pour « {verbe} » : cette commande n'existe pas. Tapez `/club aide`.",
                             verbe=user_text(words[0][:40]))
         sub = entry.subverb(words[1]) if len(words) > 1 else None
-        if sub is not None:
-            return [Reply("\n".join([_names(sub), _(sub.summary), _(sub.usage),
-                                     *(f"• `{example}`" for example in sub.examples), *_reserved(ctx, sub)]))]
-        return [Reply("\n".join(details(ctx, entry)))]
+        return [Reply("\n".join(details(ctx, sub or entry)))]
 
     lines = [_("**club-bot** — le bot du {club}. Commandes (`/club <commande>`) :", club=ctx.club.name)]
     sections: dict[str, list[str]] = {}

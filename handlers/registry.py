@@ -13,6 +13,7 @@ in the same transaction, in the order of the capabilities given to `build`, and 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
@@ -157,15 +158,17 @@ def on(event: type) -> Callable[[ListenerFunc], ListenerFunc]:
     return declare
 
 
-def _modules(package: str) -> list[str]:
-    """The package and every module below it, imported (importing is what declares)."""
+@functools.cache
+def _modules(package: str) -> tuple[str, ...]:
+    """The package and every module below it, imported (importing is what declares); walked once per
+    process, as every Service builds its own registry."""
     root = importlib.import_module(package)
     names = [package]
     if hasattr(root, "__path__"):
         for info in pkgutil.walk_packages(root.__path__, prefix=package + "."):
             importlib.import_module(info.name)
             names.append(info.name)
-    return names
+    return tuple(names)
 
 
 class Registry:
