@@ -15,10 +15,13 @@ from storage import (  # noqa: F401  (imported for their tables)
     calendar,
     formats,
     groups,
+    numbers,
+    outbox,
     polls,
     proposals,
     registrations,
     reminders,
+    requests,
     rex,
     workshops,
 )

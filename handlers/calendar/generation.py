@@ -181,11 +181,6 @@ def _per_territory(programme: Programme, series: Series, occurrence: str, first:
     return out
 
 
-def next_number(session: Session, club_id: int) -> int:
-    """The Club's next free event number (`#27`)."""
-    return numbers.next_number(session, Event.number, Event.club_id == club_id)
-
-
 def event_of(plan: Planned, club_id: int, number: int, now: datetime, **changes: object) -> Event:
     """The calendar row of a planned event; `changes` adapt it (a working group's own session)."""
     fields = dict(series=plan.series, occurrence=plan.occurrence, kind=plan.kind, title=plan.title,
@@ -198,14 +193,23 @@ def ensure_years(session: Session, club_id: int, programme: Programme, years: It
                  now: datetime) -> list[Event]:
     """Writes the events of those years that are not there yet (idempotent); returns the new ones. Every
     command showing the calendar calls it: when nothing is missing it costs one read of the Club's events."""
-    existing = set(session.execute(select(Event.series, Event.occurrence).where(
-        Event.club_id == club_id, Event.series.is_not(None))).all())
-    missing = [plan for year in years for plan in plan_year(programme, year)
-               if (plan.series, plan.occurrence) not in existing]
-    if not missing:
+    years = tuple(years)
+    if not (missing := _missing(session, club_id, programme, years)):
         return []
-    first = next_number(session, club_id)
+    # Another process may be writing the same events (two replicas' first commands, their schedulers at
+    # start): wait for its turn at the event numbers, then look again at what it left missing.
+    numbers.reserve(session, Event.number, club_id, 0)
+    if not (missing := _missing(session, club_id, programme, years)):
+        return []
+    first = numbers.reserve(session, Event.number, club_id, len(missing))
     created = [event_of(plan, club_id, number, now) for number, plan in enumerate(missing, first)]
     session.add_all(created)
     session.flush()
     return created
+
+
+def _missing(session: Session, club_id: int, programme: Programme, years: tuple[int, ...]) -> list[Planned]:
+    existing = set(session.execute(select(Event.series, Event.occurrence).where(
+        Event.club_id == club_id, Event.series.is_not(None))).all())
+    return [plan for year in years for plan in plan_year(programme, year)
+            if (plan.series, plan.occurrence) not in existing]

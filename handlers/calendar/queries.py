@@ -18,6 +18,7 @@ from handlers.core import Reply, UserError
 from handlers.events import EventChanged
 from storage.calendar import Event, EventStatus
 from storage.models import Role
+from storage.numbers import add_numbered
 
 AGENDA_LIMIT = 5
 
@@ -108,11 +109,10 @@ def announce(ctx: Context, event: Event) -> list[Reply]:
 def add_event(ctx: Context, kind: str, title: str, starts_at: datetime, duration_minutes: int, place: str,
               audience: str = "membres", group_id: int | None = None, visio_url: str | None = None) -> Event:
     """A one-off event (a group's own session, a seminar…), numbered and announced (`EventChanged`)."""
-    event = Event(club_id=ctx.club.id, number=generation.next_number(ctx.session, ctx.club.id), kind=kind,
-                  title=title[:200], starts_at=starts_at, duration_minutes=duration_minutes, place=place[:200],
-                  audience=audience, group_id=group_id, visio_url=visio_url, created_at=ctx.now, updated_at=ctx.now)
-    ctx.session.add(event)
-    ctx.session.flush()
+    event = Event(club_id=ctx.club.id, kind=kind, title=title[:200], starts_at=starts_at,
+                  duration_minutes=duration_minutes, place=place[:200], audience=audience, group_id=group_id,
+                  visio_url=visio_url, created_at=ctx.now, updated_at=ctx.now)
+    add_numbered(ctx.session, event, Event.number)
     announce(ctx, event)
     return event
 

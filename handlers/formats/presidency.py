@@ -21,7 +21,7 @@ from handlers.i18n import N_, format_datetime, translate
 from handlers.text import user_text
 from storage.db import insert_for
 from storage.formats import PresidencyOrder, PresidencyStep, PresidencyTerm
-from storage.numbers import next_number
+from storage.numbers import reserve
 
 HISTORY, MANUAL, STEP = "historique", "manuel", "etape"
 
@@ -67,7 +67,7 @@ def rotate(session: Session, club_id: int, now: datetime, reason: str, by_member
     before = current(session, club_id)
     index = 0 if before is None or before.rotation_index is None else (before.rotation_index + 1) % len(order)
     # The rotation's lock is held: nobody else numbers a term until this transaction ends.
-    number = next_number(session, PresidencyTerm.number, PresidencyTerm.club_id == club_id)
+    number = reserve(session, PresidencyTerm.number, club_id)
     term = PresidencyTerm(club_id=club_id, number=number, holder=order[index].organisation, rotation_index=index,
                           since=now, reason=reason, by_member=by_member)
     session.add(term)

@@ -22,8 +22,7 @@ def create_group(ctx: Context, title: str, description: str = "",
     with `GroupCreated` so that its sessions are planned; returns it with the listeners' replies."""
     group = Group(club_id=ctx.club.id, title=title[:MAX_TITLE], description=description,
                   source_proposal_id=proposal_id, created_at=ctx.now)
-    if not add_numbered(ctx.session, group, Group.number, Group.club_id == ctx.club.id):
-        raise UserError("Le groupe n'a pas pu être numéroté ; réessayez dans un instant.")
+    add_numbered(ctx.session, group, Group.number)
     return group, ctx.emit(GroupCreated(group_id=group.id))
 
 

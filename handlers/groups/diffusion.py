@@ -110,8 +110,7 @@ def open_consultation(ctx: Context, group: Group, rest: str) -> list[Reply]:
     consultation = Consultation(club_id=ctx.club.id, group_id=group.id, title=title[:200],
                                 link=found.group(1)[:500], deadline=deadline, opened_by_id=ctx.member.id,
                                 created_at=ctx.now)
-    if not add_numbered(ctx.session, consultation, Consultation.number, Consultation.club_id == ctx.club.id):
-        raise UserError("La consultation n'a pas pu être numérotée ; réessayez dans un instant.")
+    add_numbered(ctx.session, consultation, Consultation.number)
     text = ctx._("Consultation n° {n} ouverte jusqu'au {date} ; elle est publiée dans le salon du Club.",
                  n=consultation.number, date=format_datetime(deadline, ctx.tz, ctx.lang))
     return [Reply(text), announcement(ctx.session, consultation, group)]

@@ -17,7 +17,7 @@ from handlers import registry
 from handlers.calendar import generation
 from handlers.calendar import queries as calendar
 from handlers.context import Context
-from handlers.core import Reply, UserError
+from handlers.core import Reply
 from handlers.events import EventChanged, GroupCreated
 from handlers.groups.rules import SESSION_PROVIDERS, GroupSession, is_referent, membership
 from storage.calendar import Event, EventStatus
@@ -50,8 +50,7 @@ def plan_sessions(ctx: Context, created: GroupCreated) -> list[Reply]:
         event = generation.event_of(plan, ctx.club.id, 0, ctx.now, series=session_key(plan.series, group),
                                     title=f"{plan.title} — {group.title}"[:200], audience="groupe",
                                     group_id=group.id)
-        if not add_numbered(ctx.session, event, Event.number, Event.club_id == ctx.club.id):
-            raise UserError("Les séances du groupe n'ont pas pu être numérotées ; réessayez dans un instant.")
+        add_numbered(ctx.session, event, Event.number)
         planned.append(event)
     replies: list[Reply] = []
     for event in planned:

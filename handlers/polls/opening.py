@@ -26,8 +26,7 @@ def open_poll(ctx: Context, question: str, labels: list[str], kind: str, *, clos
                 by_institution=by_institution, members_only=members_only, author_id=ctx.member.id,
                 platform=ctx.platform, channel_id=channel_id or ctx.channel_id, closes_at=closes_at,
                 created_at=ctx.now)
-    if not add_numbered(ctx.session, poll, Poll.number, Poll.club_id == poll.club_id):
-        raise UserError("Le sondage n'a pas pu être numéroté ; réessayez dans un instant.")
+    add_numbered(ctx.session, poll, Poll.number)
     for position, (label, starts_at) in enumerate(zip(labels, starts or [None] * len(labels), strict=True), 1):
         poll.options.append(PollOption(position=position, label=label, starts_at=starts_at))
     ctx.session.flush()

@@ -111,8 +111,7 @@ def create(ctx: Context, call: ProposalCall, title: str, description: str, carri
                         institution_id=ctx.member.institution_id, carrier_name=carrier_name,
                         carrier_user_id=carrier_id, title=title, description=description,
                         status=ProposalStatus.PROPOSED.value, created_at=ctx.now)
-    if not add_numbered(ctx.session, proposal, Proposal.number, Proposal.club_id == ctx.club.id):
-        raise UserError("La proposition n'a pas pu être numérotée ; réessayez dans un instant.")
+    add_numbered(ctx.session, proposal, Proposal.number)
     ctx.session.refresh(proposal)
     ctx.session.execute(delete(ProposalDraft).where(ProposalDraft.club_id == ctx.club.id,
                                                     ProposalDraft.author_id == ctx.member.id))

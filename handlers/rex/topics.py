@@ -28,8 +28,7 @@ def propose(ctx: Context, args: str) -> list[Reply]:
         raise UserError("Décrivez le sujet en 5 à {max} caractères : `/club rex sujet <texte>`, ou "
                         "`/club rex sujet urgent <texte>` pour un sujet d'actualité.", max=MAX_TOPIC)
     topic = RexTopic(club_id=ctx.club.id, text=text, urgent=urgent, author_id=ctx.member.id, created_at=ctx.now)
-    if not add_numbered(ctx.session, topic, RexTopic.number, RexTopic.club_id == ctx.club.id):
-        raise UserError("Le sujet n'a pas pu être numéroté ; réessayez dans un instant.")
+    add_numbered(ctx.session, topic, RexTopic.number)
     shown = ("⚡ " if urgent else "") + user_text(text)
     return [Reply(_("Sujet n° {n} proposé, merci. Les facilitateur·trices le programment sur un REX "
                     "(`/club rex programmer {n} <REX>`).", n=topic.number)),

@@ -10,7 +10,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
+
+from sqlalchemy import Engine, text
 
 
 def _pg_bin() -> Path | None:
@@ -54,3 +57,20 @@ class PostgresCluster:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+LOCK_WAITERS = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'")
+
+
+def wait_for_lock_waiters(engine: Engine, count: int, timeout: float = 30) -> None:
+    """Returns once `count` sessions of the engine's database wait for a lock another one holds: how a test
+    knows that concurrent transactions have really met, without guessing how long they take."""
+    deadline = time.monotonic() + timeout
+    # Autocommit: within one transaction PostgreSQL would show the same snapshot of the activity each time.
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        while conn.scalar(LOCK_WAITERS) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} transaction(s) never waited for the lock")
+            time.sleep(0.01)

@@ -205,11 +205,3 @@ def test_help_lists_each_subcommand_with_its_aliases_and_role(service: Service) 
     for word in ("inscription", "unregister", "inviter", "topic", "schedule", "capacity", "Capacité", "places",
                  "announce", "inscrits", "attendance", "recording", "recordings"):
         assert rex.subverb(word) is not None, word
-
-
-def test_a_topic_that_cannot_be_numbered_says_so(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every attempt lost the race for the next n°: nothing is proposed, and the author may retry."""
-    monkeypatch.setattr("handlers.rex.topics.add_numbered", lambda *args: False)
-    console = Console(service, user="lea")
-    answer = console.run_line("/club rex sujet Les tiers-lieux en zone rurale")
-    assert "Le sujet n'a pas pu être numéroté ; réessayez dans un instant." in answer and "💡" not in answer
