@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from bench.common import RawClient, line, percentile, rss_mb, spawn
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.support.slack import SECRET, signed_headers
+from tests.support.slack import SECRET, signed_headers, trigger_id
 
 REQUESTS = 400
 PROPOSALS = 100  # a measure of /club propose: a January call holds tens of proposals, not hundreds
@@ -41,7 +41,7 @@ def proposal_texts(count: int, seed: int) -> list[str]:
 
 def body(command: str, text: str, user: str, channel: str = "C1") -> str:
     return urlencode({"command": command, "text": text, "user_id": user, "user_name": user, "channel_id": channel,
-                      "team_id": "T1", "trigger_id": "1.2.3",
+                      "team_id": "T1", "trigger_id": trigger_id(),  # each its own: a copy is a replay
                       "response_url": "https://hooks.slack.com/commands/T1/1/x"})
 
 

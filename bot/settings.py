@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.calendar.programme import DEFAULT_PROGRAMME
@@ -38,8 +38,9 @@ class Settings(BaseSettings):
     mattermost_command: str = "/club"
     # Signs the context of the bot's buttons and the state of its dialogs; derived from the bot token if unset.
     mattermost_action_secret: SecretStr | None = None
-    # The address Mattermost uses to reach club-bot (buttons and dialogs post back to it).
-    mattermost_public_url: str | None = None
+    # The address Mattermost uses to reach club-bot (buttons and dialogs post back to it): required with
+    # MATTERMOST_URL, never taken from a request's Host header, which whoever sends the request chooses.
+    mattermost_public_url: str | None = Field(default=None, validate_default=True)
     # A team name or id: club-bot then registers its slash command there at start (needs the public URL).
     mattermost_team: str | None = None
 
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=0, le=65535)
     listener_threads: int = Field(default=16, ge=1, le=256)
     request_threads: int = Field(default=4, ge=1, le=256)  # Slack requests handled at once (others queue)
+    # How long a message being posted stays another process's: after a crash, it is looked up and resent.
+    outbox_lease_seconds: float = Field(default=60, gt=0, le=3600)
     log_level: str = "INFO"
     log_json: bool = False  # the same as LOG_FORMAT=json
     log_format: Literal["text", "json"] = "text"
@@ -68,6 +71,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("doit être une URL http(s), par exemple https://chat.example.gouv.fr")
         return value.rstrip("/")
+
+    @field_validator("mattermost_public_url")
+    @classmethod
+    def _mattermost_public_url_required(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("mattermost_url"):
+            raise ValueError("obligatoire quand MATTERMOST_URL est défini : l'adresse de club-bot vue par "
+                             "Mattermost, où reviennent les clics des boutons et les formulaires "
+                             "(par exemple https://club-bot.example.gouv.fr)")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

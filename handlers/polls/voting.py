@@ -1,11 +1,16 @@
 """A reaction under an option, or a click on an anonymous poll's button, becomes a vote — or is refused,
 privately, when the poll is closed, anonymous or for members only. Reactions come in bursts: each one
-reads what it needs in one query."""
+reads what it needs in one query.
+
+A button votes, and a second click on it withdraws the vote (its label says so: « Je soutiens / je
+retire »). A double click, though, is one intention: the clicks of one person on one button within
+`REPEAT` count once, and the repeat is told what the first click left, wherever each click is handled.
+Someone who means to withdraw does it after reading the confirmation, which takes longer than that."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -26,6 +31,10 @@ from handlers.polls.votes import (
 )
 from handlers.text import user_text
 from storage.polls import Poll, PollOption
+from storage.requests import first_use
+
+REPEAT = timedelta(seconds=3)
+CLICK = "poll-click"
 
 
 @dataclass(frozen=True)
@@ -75,8 +84,26 @@ def vote_button(ctx: Context, value: str) -> list[Reply]:
     if facts is None or emoji not in option_values(*facts):
         raise UserError("Ce bouton n'est plus actif.")
     poll, option = facts
+    # Claimed before reading the votes: a twin click running at the same time waits for this one.
+    first = first_use(ctx.session, CLICK, f"{ctx.member.id}:{option.id}:{emoji}", ctx.now, ctx.now + REPEAT)
     current = {(target, value) for target, value in voter_rows(ctx.session, poll.id, ctx.member.id)}
+    if not first:  # a double click: what the first click left
+        voted = (option.id, emoji) in current
+        return [_recorded(ctx, poll, option, emoji) if voted else _withdrawn(ctx, option)]
     return _vote(ctx, poll, option, emoji, (option.id, emoji) not in current, by_button=True)
+
+
+def _recorded(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str) -> Reply:
+    _ = ctx._
+    grade = dict(GRADES).get(emoji)
+    choice = f"{user_text(option.label)} — {_(grade)}" if grade else user_text(option.label)
+    return Reply(_("Vote enregistré pour le sondage #{n} : {choix}. Vous seul·e le voyez.", n=poll.number,
+                   choix=choice))
+
+
+def _withdrawn(ctx: Context, option: _OptionFacts) -> Reply:
+    _ = ctx._
+    return Reply(_("Vote retiré pour « {option} ».", option=user_text(option.label)))
 
 
 def _vote(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str, added: bool,
@@ -97,17 +124,14 @@ def _vote(ctx: Context, poll: _PollFacts, option: _OptionFacts, emoji: str, adde
         return []
     if not added:
         remove_vote(ctx.session, OPTION, option.id, ctx.member.id, emoji)
-        return [Reply(_("Vote retiré pour « {option} ».", option=user_text(option.label)))] if by_button else []
+        return [_withdrawn(ctx, option)] if by_button else []
     if by_button:  # buttons replace the earlier choice themselves; reactions only can be left behind
         for target, value in voter_rows(ctx.session, poll.id, ctx.member.id):
             if (poll.kind == "single" or (poll.kind == "jm" and target == option.id)) and value != emoji:
                 remove_vote(ctx.session, OPTION, target, ctx.member.id, value)
     add_vote(ctx.session, OPTION, option.id, ctx.member.id, emoji, poll.id)
     if by_button:
-        grade = dict(GRADES).get(emoji)
-        choice = f"{user_text(option.label)} — {_(grade)}" if grade else user_text(option.label)
-        return [Reply(_("Vote enregistré pour le sondage #{n} : {choix}. Vous seul·e le voyez.",
-                        n=poll.number, choix=choice))]
+        return [_recorded(ctx, poll, option, emoji)]
     return _leftover_warning(ctx, poll, option, emoji)
 
 

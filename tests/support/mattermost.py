@@ -79,11 +79,14 @@ class MattermostBot:
 @contextmanager
 def running_mattermost_bot(database_url: str, clock=None, listen: bool = False,
                            **env: str) -> Iterator[MattermostBot]:
+    # MATTERMOST_PUBLIC_URL is required; by default the server's own address, known once its port is bound.
+    public_url = env.pop("mattermost_public_url", None)
     with FakeMattermostAPI() as api:
         settings = load_settings(database_url=database_url, mattermost_url=api.url, mattermost_bot_token=TOKEN,
                                  mattermost_command_token=f"another-command-token,{COMMAND_TOKEN}",
                                  mattermost_club_channel=CLUB_CHANNEL, club_admins=f"mattermost:{ADMIN}",
-                                 slack_signing_secret=None, **env)
+                                 slack_signing_secret=None, mattermost_public_url=public_url or "http://127.0.0.1",
+                                 **env)
         from bot.runtime import build_service
 
         service = build_service(settings, clock=clock, migrate=False)
@@ -91,7 +94,7 @@ def running_mattermost_bot(database_url: str, clock=None, listen: bool = False,
         mm: MattermostRuntime = app.state.runtime.mattermost
         listener = None
         with BackgroundServer(app) as server:
-            mm.public_url = mm.public_url or server.url  # what MATTERMOST_PUBLIC_URL would say
+            mm.public_url = public_url or server.url
             if listen:
                 listener = start_mattermost(settings, mm, backoff=0.05)
                 api.wait_authenticated()

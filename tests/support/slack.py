@@ -21,6 +21,11 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CLUB_CHANNEL = "C0CLUB0001"
 
 
+def trigger_id() -> str:
+    """Slack gives each command and click its own trigger id: two of them never have the same body."""
+    return f"{time.time_ns()}.{uuid.uuid4().int % 10**9}.{uuid.uuid4().hex[:21]}"
+
+
 def signed_headers(body: str, secret: str = SECRET, timestamp: int | None = None,
                    content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
     timestamp = int(time.time()) if timestamp is None else timestamp
@@ -36,7 +41,7 @@ class SlackBot:
         self.url = url
         self.api = api
         self.service = service
-        self.deliverers: list = []  # the running app's, for tests that tick the scheduler by hand
+        self.platforms: list = []  # the running app's platform runtimes, for tests that tick by hand
         self.http = httpx.Client(base_url=url, timeout=10)
 
     def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
@@ -51,7 +56,7 @@ class SlackBot:
             "channel_name": "club", "user_id": user, "user_name": user_name, "command": "/club",
             "text": text, "api_app_id": "A0CLUB", "is_enterprise_install": "false",
             "response_url": "https://hooks.slack.com/commands/T01ND2P8N91/1/x",
-            "trigger_id": "1.2.3",
+            "trigger_id": trigger_id(),
         })
         return self.post(body)
 
@@ -75,6 +80,18 @@ class SlackBot:
         body = reaction_body(user, channel, ts, emoji, added, event_id)
         headers = signed_headers(body, content_type="application/json") | (extra or {})
         return (http or self.http).post("/slack/events", content=body.encode(), headers=headers)
+
+
+def click_body(user: str, button: dict, channel: str = CLUB_CHANNEL, ts: str = "") -> str:
+    """The form Slack posts when `user` presses `button` (a Block Kit element) of the message `ts`;
+    each call is a new click, with its own trigger id and action time."""
+    payload = {"type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": "T01ND2P8N91"},
+               "api_app_id": "A0CLUB", "token": "deprecated", "trigger_id": trigger_id(),
+               "team": {"id": "T01ND2P8N91", "domain": "club"}, "channel": {"id": channel, "name": "club"},
+               "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
+               "actions": [{"action_id": button["action_id"], "block_id": "b1", "value": button["value"],
+                            "type": "button", "action_ts": f"{time.time():.6f}"}]}
+    return urlencode({"payload": json.dumps(payload)})
 
 
 def reaction_body(user: str, channel: str, ts: str, emoji: str, added: bool = True,
@@ -104,7 +121,7 @@ def running_slack_bot(database_url: str, clock=None, api: FakeSlackAPI | None = 
         app = create_app(settings, service)
         with BackgroundServer(app) as server:
             bot = SlackBot(server.url, api, service)
-            bot.deliverers = app.state.runtime.deliverers
+            bot.platforms = app.state.runtime.platforms
             try:
                 yield bot
             finally:

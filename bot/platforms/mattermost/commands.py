@@ -1,7 +1,9 @@
 """`POST /mattermost/command`: Mattermost's outgoing slash command request.
 
-The `token` field is the only proof that Mattermost sent it (no signature, no timestamp): it is
-compared in constant time with every configured token before anything else happens.
+The command's token is the only proof that Mattermost sent it (no signature, no timestamp): it is
+compared in constant time with every configured token before anything else happens. Mattermost sends it
+twice, in the `Authorization: Token …` header and in the form's `token` field: the header, when there is
+one, is checked before the body is even parsed, and the field must be right too.
 """
 
 from __future__ import annotations
@@ -51,17 +53,32 @@ def split_for_response(replies: list[Reply]) -> tuple[Reply | None, list[Reply]]
     return None, replies
 
 
-def handle(mm: MattermostRuntime, body: str, base_url: str = "") -> tuple[int, dict]:
-    """(HTTP status, CommandResponse JSON). Runs in a worker thread."""
+def authorized(mm: MattermostRuntime, authorization: str | None) -> bool:
+    """The `Authorization` header, when the request has one, carries a configured token."""
+    if authorization is None:
+        return True
+    scheme, _sep, token = authorization.partition(" ")
+    return scheme.lower() == "token" and token_ok(token.strip(), mm.command_tokens)
+
+
+def read(mm: MattermostRuntime, body: str) -> dict[str, list[str]] | tuple[int, dict]:
+    """The command's fields once the form's token is right; else the refusal (401). Cheap: run on the
+    loop, so that strangers take no worker thread."""
     fields = parse_qs(body, keep_blank_values=True)
+    if not token_ok(fields.get("token", [""])[0], mm.command_tokens):
+        log.warning("Mattermost command refused: wrong or missing token (user %s)",
+                    fields.get("user_id", [""])[0][:64])
+        return 401, REFUSED
+    return fields
+
+
+def handle(mm: MattermostRuntime, fields: dict[str, list[str]]) -> tuple[int, dict]:
+    """(HTTP status, CommandResponse JSON) of a command whose token was checked (`read`). Runs in a worker
+    thread."""
 
     def one(key: str) -> str:
         return fields.get(key, [""])[0]
 
-    if not token_ok(one("token"), mm.command_tokens):
-        log.warning("Mattermost command refused: wrong or missing token (user %s)", one("user_id")[:64])
-        return 401, REFUSED
-    mm.learn_url(base_url)
     user_id, channel = one("user_id"), one("channel_id")
     if not user_id:
         return 400, {"response_type": "ephemeral", "text": "Requête incomplète (user_id manquant)."}
@@ -77,7 +94,7 @@ def handle(mm: MattermostRuntime, body: str, base_url: str = "") -> tuple[int, d
         platform="mattermost", user_id=user_id, user_name=one("user_name") or user_id, channel_id=channel,
         text=text, received_at=mm.now(), profile=lambda: mm.platform.profile(user_id), mentions=mentions,
     )
-    replies = mm.open_forms(mm.service.handle_command(command), one("trigger_id"), channel, user_id)
+    replies = mm.open_forms(mm.service.handle_command(command).answer, one("trigger_id"), channel, user_id)
     first, rest = split_for_response(replies)
     mm.later(rest, channel, user_id)
     if first is None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from concurrent.futures import Executor, ThreadPoolExecutor
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 
 from bot.platforms.slack.client import SlackPlatform, make_client
 from bot.platforms.slack.listeners import register_listeners
 from bot.platforms.slack.runtime import SlackRuntime
+from bot.platforms.slack.signing import REFUSED, Answer, SignedRequest, SignedRequests, is_event_delivery
 from bot.settings import Settings
 from handlers import Service
 
@@ -23,6 +24,8 @@ def build_slack_app(settings: Settings, service: Service, executor: Executor | N
         client=client,
         signing_secret=settings.secret("slack_signing_secret"),
         process_before_response=http_mode,
+        # Not at start: an unreachable Slack must not stop the bot (SlackRuntime.connect asks in the background).
+        token_verification_enabled=False,
         listener_executor=ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="slack-listener"),
     )
     slack = SlackRuntime(service=service, platform=SlackPlatform(client),
@@ -30,3 +33,13 @@ def build_slack_app(settings: Settings, service: Service, executor: Executor | N
                          command=settings.slack_command, club_channel=settings.slack_club_channel)
     register_listeners(app, slack)
     return app, slack
+
+
+def dispatch_verified(app: App, verifier: SignedRequests, request: SignedRequest, query: str,
+                      headers: dict[str, str]) -> Answer:
+    """Bolt's dispatch of a verified request, once: a replayed interaction (a click, a form) is refused
+    before any listener runs. Events are left to their event id (see `signing`). Runs in a worker thread."""
+    if not is_event_delivery(request, headers) and not verifier.first_use(request):
+        return REFUSED
+    response = app.dispatch(BoltRequest(body=request.body, query=query, headers=headers))
+    return response.status, response.body, {k: v[0] for k, v in response.headers.items() if v}

@@ -2,9 +2,9 @@
 
 A slash command needs none of what Bolt's dispatch does for the other requests (authorisation, event
 filters, kwargs injection, listener matching), and must be answered within Slack's 3 seconds even when
-the whole Club clicks at once (BENCHMARKS.md says what this saves). Each request is verified exactly as
-Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the timestamp within 5 minutes); `ssl_check`
-requests and everything that is not a slash command go on to Bolt.
+the whole Club clicks at once (BENCHMARKS.md says what this saves). The request was verified before
+(`signing`: the HMAC of the raw body, the timestamp within 5 minutes); its signature is claimed here, so a
+replayed command runs once. Everything that is not a slash command goes on to Bolt.
 
 Short commands are answered on the event loop itself, without the hop to a worker thread and back (nor
 the threads' contention for the GIL under load). A command is short when the person is already known (no
@@ -21,22 +21,21 @@ import time
 from urllib.parse import parse_qsl
 
 from slack_bolt import Ack
-from slack_sdk.signature import SignatureVerifier
 
 from bot.platforms.slack.listeners.commands import club_command, other_command
 from bot.platforms.slack.runtime import SlackRuntime
+from bot.platforms.slack.signing import (
+    FORM,
+    JSON,
+    REFUSED,
+    Answer,
+    SignedRequest,
+    SignedRequests,
+    content_type,
+)
 from handlers.service import split_verb
 
 log = logging.getLogger(__name__)
-FORM = "application/x-www-form-urlencoded"
-Answer = tuple[int, str, dict[str, str]]
-JSON = {"content-type": "application/json;charset=utf-8"}
-REFUSED: Answer = (401, json.dumps({"error": "invalid request"}), JSON)  # Bolt's answer to a bad signature
-
-
-def signed(verifier: SignatureVerifier, body: str, headers: dict[str, str]) -> bool:
-    """Bolt's check: the HMAC of the raw body with the signing secret, the timestamp within 5 minutes."""
-    return verifier.is_valid(body, headers.get("x-slack-request-timestamp", "0"), headers.get("x-slack-signature", ""))
 QUICK_SECONDS = 0.003  # what a request may hold the event loop for
 FORGET = 0.9  # a slow run is forgotten after a few dozen quick ones
 FORM_COST = 1.0  # a form opened by a Web API call: the verb stays off the loop for a while
@@ -44,21 +43,19 @@ FORM_COST = 1.0  # a form opened by a Web API call: the verb stays off the loop 
 
 class SlashCommands:
     def __init__(self, signing_secret: str, slack: SlackRuntime) -> None:
-        self.verifier = SignatureVerifier(signing_secret)
+        self.verifier = SignedRequests(signing_secret, slack.service.db)  # every Slack request's check
         self.slack = slack
         self._costs: dict[str, float] = {}  # verb -> its recent cost in seconds (slow runs fade slowly)
 
     @staticmethod
     def accepts(body: str, headers: dict[str, str]) -> bool:
         """A slash command's body: form-encoded fields with `command`, no `payload`, not an ssl_check."""
-        return (headers.get("content-type", "").split(";")[0].strip() == FORM and not body.startswith("{")
+        return (content_type(headers) == FORM and not body.startswith("{")
                 and "command=" in body and "payload=" not in body and "ssl_check=" not in body)
 
-    def read(self, body: str, headers: dict[str, str]) -> dict[str, str] | Answer:
-        """The command's fields once its signature is verified; or the refusal to answer."""
-        if not signed(self.verifier, body, headers):
-            log.info("slash command with an invalid signature refused")
-            return REFUSED
+    @staticmethod
+    def read(body: str) -> dict[str, str] | Answer:
+        """The fields of a verified command; or the answer to a command without them."""
         fields = dict(parse_qsl(body, keep_blank_values=True))
         if not fields.get("command") or not fields.get("user_id"):
             return 404, json.dumps({"error": "unhandled request"}), JSON
@@ -75,12 +72,15 @@ class SlashCommands:
         cost = self._costs.get(self._kind(fields))
         return cost is not None and cost < QUICK_SECONDS and self.slack.service.knows("slack", fields["user_id"])
 
-    def answer(self, fields: dict[str, str], on_loop: bool = False) -> Answer:
-        """(status, body, headers) of the answer, as Bolt would give them; the verb's cost is noted."""
+    def answer(self, fields: dict[str, str], request: SignedRequest, on_loop: bool = False) -> Answer:
+        """(status, body, headers) of the answer, as Bolt would give them; the verb's cost is noted.
+        A replayed request (its signature already used) is refused before the command runs."""
         ack = Ack()
         clock = time.perf_counter if on_loop else time.thread_time
-        start = clock()
+        start = clock()  # the claim is measured too: it holds the loop as long as the command does
         try:
+            if not self.verifier.first_use(request):
+                return REFUSED
             if fields["command"] == self.slack.command:
                 opened_form = club_command(ack, fields, self.slack)
             else:

@@ -2,10 +2,12 @@
 
 A vote comes as a `reaction_added` or `reaction_removed` event, in bursts when a poll is announced. None of
 Bolt's dispatch of an event (its middleware chain, listener matching, kwargs injection) is needed for it
-(BENCHMARKS.md says what this saves). Each request is verified exactly as Bolt does it (`SignatureVerifier`: the HMAC of the raw body, the
-timestamp within 5 minutes); the bot's own reactions are ignored, as Bolt's `IgnoringSelfEvents` does; the
-vote is written before the answer (as with Bolt's `process_before_response`), and a listener error answers
-500 as Bolt does, so that Slack delivers the event again. Every other event goes on to Bolt.
+(BENCHMARKS.md says what this saves). The request was verified before (`signing`: the HMAC of the raw
+body, the timestamp within 5 minutes); its signature is not claimed, since the vote's own transaction
+claims the event id, which a retry or a replay carries too. The bot's own reactions are ignored, as Bolt's
+`IgnoringSelfEvents` does; the vote is written before the answer (as with Bolt's `process_before_response`),
+and a listener error answers 500 as Bolt does, so that Slack delivers the event again. Every other event
+goes on to Bolt.
 """
 
 from __future__ import annotations
@@ -13,42 +15,39 @@ from __future__ import annotations
 import json
 import logging
 
-from slack_sdk.signature import SignatureVerifier
-
-from bot.platforms.slack.commands_http import REFUSED, Answer, signed
 from bot.platforms.slack.listeners.events import reaction
 from bot.platforms.slack.runtime import SlackRuntime
+from bot.platforms.slack.signing import Answer, SignedRequests
 
 log = logging.getLogger(__name__)
 KINDS = {"reaction_added": True, "reaction_removed": False}  # event type -> added
 
 
 class ReactionEvents:
-    def __init__(self, verifier: SignatureVerifier, slack: SlackRuntime) -> None:
+    def __init__(self, verifier: SignedRequests, slack: SlackRuntime) -> None:
         self.verifier = verifier
         self.slack = slack
 
     @staticmethod
     def read(body: str, headers: dict[str, str]) -> dict | None:
-        """The event callback when the body is a reaction event; None for anything else (left to Bolt)."""
+        """The event callback when the verified body is a reaction event; None for anything else (Bolt's)."""
         if '"reaction_' not in body or not headers.get("content-type", "").startswith("application/json"):
             return None
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(payload, dict) or payload.get("type") != "event_callback":
             return None
         event = payload.get("event")
         return payload if isinstance(event, dict) and event.get("type") in KINDS else None
 
-    def answer(self, body: str, headers: dict[str, str], payload: dict) -> Answer:
-        if not signed(self.verifier, body, headers):
-            log.info("reaction event with an invalid signature refused")
-            return REFUSED
+    def answer(self, payload: dict) -> Answer:
         event = payload["event"]
-        if not event.get("user") or not isinstance(event.get("reaction"), str):
+        user, emoji = event.get("user"), event.get("reaction")
+        if not user or not isinstance(user, str) or not isinstance(emoji, str):
             return 200, "", {}
+        self.slack.platform.learn(payload)
         if event["user"] == self.slack.platform.bot_user_id:
             return 200, "", {}  # the bot's own inviting reactions
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from bot.platforms.console import Console, SimulatedClock
 from handlers import Command, Service
 from handlers.events import PollChanged
 from handlers.polls.votes import non_voters
-from storage.polls import Poll
+from storage.models import Member
+from storage.polls import Poll, PollOption, Vote
 
 
 def table_rows(text: str) -> dict[str, list[str]]:
@@ -96,7 +97,7 @@ def test_single_choice_counts_the_latest_and_tells_the_voter_privately(service: 
     assert table_rows(console.run_line("/club resultats 1"))["Léa"] == ["1", "2", "100 %"]
 
 
-def test_anonymous_votes_never_appear_in_any_message(service: Service) -> None:
+def test_anonymous_votes_never_appear_in_any_message(service: Service, clock) -> None:
     console = Console(service, user="camille")
     console.run_line('/club sondage "Qui au comité ?" "Option Alpha" "Option Beta" --unique --anonyme')
     console.run_line(":as bob")
@@ -106,7 +107,9 @@ def test_anonymous_votes_never_appear_in_any_message(service: Service) -> None:
     console.run_line(":as kevin")
     console.run_line(":click m4 Choisir")
     console.run_line(":click m3 Choisir")  # changes his mind
+    clock.now += timedelta(seconds=10)
     assert "Vote retiré" in console.run_line(":click m3 Choisir")  # and withdraws
+    clock.now += timedelta(seconds=10)
     console.run_line(":click m4 Choisir")
     console.run_line(":as camille")
     closing = console.run_line("/club cloturer 1")
@@ -116,6 +119,33 @@ def test_anonymous_votes_never_appear_in_any_message(service: Service) -> None:
     public = [line for line in console.lines if "(pour " not in line and not line.startswith("(vous")]
     assert public and not [line for line in public if "bob" in line or "kevin" in line]
     assert "[Choisir]" not in closing  # buttons removed at closing
+
+
+@pytest.mark.parametrize("flags", ["--unique", "--jm", ""])
+def test_a_double_click_counts_once_and_a_later_one_withdraws(service: Service, clock, flags: str) -> None:
+    """Clicks of one person on one button within a few seconds are one intention, whichever it was."""
+    console = Console(service, user="camille")
+    console.run_line(f'/club sondage "Qui au comité ?" "Option Alpha" "Option Beta" {flags} --anonyme')
+    button = console.platform.messages["m3"].buttons[0].label
+    console.run_line(":as bob")
+    assert "Vote enregistré" in console.run_line(f":click m3 {button}")
+    assert "Vote enregistré" in console.run_line(f":click m3 {button}")  # 30 ms later: the same click
+    assert "Option Alpha" in voters_of(service, "bob")
+    clock.now += timedelta(seconds=10)
+    assert "Vote retiré" in console.run_line(f":click m3 {button}")
+    assert "Vote retiré" in console.run_line(f":click m3 {button}")  # a double click to withdraw: withdrawn
+    assert voters_of(service, "bob") == []
+    clock.now += timedelta(seconds=10)
+    assert "Vote enregistré" in console.run_line(f":click m3 {button}")
+    assert "Option Alpha" in voters_of(service, "bob")
+
+
+def voters_of(service: Service, name: str) -> list[str]:
+    """The options `name` has a live vote on."""
+    with service.db.transaction() as session:
+        return list(session.scalars(select(PollOption.label).join(Vote, Vote.target_id == PollOption.id)
+                                    .join(Member, Member.id == Vote.voter_id)
+                                    .where(Member.display_name == name)))
 
 
 def test_by_institution_each_institution_weighs_one_vote(service: Service) -> None:

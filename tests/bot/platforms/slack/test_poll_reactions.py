@@ -8,6 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from fractions import Fraction
 
 import httpx
@@ -17,7 +18,14 @@ from sqlalchemy import select
 from handlers import Anchor
 from handlers.polls.votes import GRADES, NUMBERS, REJECT, tally
 from storage.polls import Poll
-from tests.support.slack import CLUB_CHANNEL, SlackBot, reaction_body, running_slack_bot, signed_headers
+from tests.support.slack import (
+    CLUB_CHANNEL,
+    SlackBot,
+    click_body,
+    reaction_body,
+    running_slack_bot,
+    signed_headers,
+)
 
 ADMIN = "UADMIN01"
 
@@ -178,6 +186,48 @@ def test_anonymous_poll_confirms_to_the_voter_only(slack: SlackBot) -> None:
         time.sleep(0.02)
     public = [c.params.get("text", "") for c in slack.api.calls if c.method in ("chat.postMessage", "chat.update")]
     assert _results_posts(slack) and not [text for text in public if "U0SECRET" in text or "secret" in text]
+    assert current_tally(slack)[0] == {1: 1, 2: 0}
+
+
+def test_a_double_click_on_an_anonymous_poll_counts_once(slack: SlackBot, clock) -> None:
+    """Two clicks of one person on one button, milliseconds apart, are one intention: the vote stays. A
+    click once the confirmation is read withdraws it, as the button says. Twins at the same instant: one."""
+    assert slack.command('sondage "Qui ?" "Alpha" "Beta" --anonyme', user=ADMIN).status_code == 200
+    alpha = next(c for c in slack.api.wait_for("chat.postMessage", count=3) if "Alpha" in c.params["text"])
+    blocks = alpha.params["blocks"]
+    button = (json.loads(blocks) if isinstance(blocks, str) else blocks)[1]["elements"][0]
+    assert button["text"]["text"] == "Je soutiens / je retire"
+
+    def whispers(count: int) -> list[str]:
+        return [c.params["text"] for c in slack.api.wait_for("chat.postEphemeral", count=count)]
+
+    assert slack.post(click_body("U0DOUBLE", button)).status_code == 200
+    assert slack.post(click_body("U0DOUBLE", button)).status_code == 200
+    assert current_tally(slack)[0] == {1: 1, 2: 0}
+    assert [("Vote enregistré" in text) for text in whispers(2)] == [True, True]
+
+    clock.now += timedelta(seconds=10)
+    assert slack.post(click_body("U0DOUBLE", button)).status_code == 200
+    assert current_tally(slack)[0] == {1: 0, 2: 0}
+    assert "Vote retiré pour « Alpha »" in whispers(3)[2]
+
+    clock.now += timedelta(seconds=10)
+    ready = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def twin() -> None:
+        body = click_body("U0DOUBLE", button)
+        with httpx.Client(base_url=slack.url, timeout=20) as http:
+            ready.wait()
+            response = http.post("/slack/events", content=body.encode(), headers=signed_headers(body))
+            statuses.append(response.status_code)
+
+    twins = [threading.Thread(target=twin) for _ in range(2)]
+    for thread in twins:
+        thread.start()
+    for thread in twins:
+        thread.join()
+    assert statuses == [200, 200]
     assert current_tally(slack)[0] == {1: 1, 2: 0}
 
 

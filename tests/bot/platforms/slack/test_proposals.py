@@ -11,7 +11,7 @@ import pytest
 
 from handlers import Anchor
 from tests.conftest import CORPUS
-from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
+from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot, trigger_id
 
 FACILITATOR = "UADMIN01"
 LEA, BOB = "U0MEMBER01", "U0MEMBER02"
@@ -46,6 +46,7 @@ def click(slack: SlackBot, user: str, blocks: list[dict], label: str):
     payload["channel"] = {"id": CLUB_CHANNEL, "name": "club"}
     payload.pop("message", None)
     payload["actions"] = [{**button, "block_id": "b1", "action_ts": "1700000100.000001"}]
+    payload["trigger_id"] = trigger_id()  # each click its own, as Slack gives them
     return interactive(slack, payload)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import CORPUS
-from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
+from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot, trigger_id
 
 FACILITATOR, LEA, KEVIN = "UADMIN01", "U0LEA", "U0KEVIN"
 VISIO = "webconf.example/club-des-territoires-rex"
@@ -41,6 +41,7 @@ def click(slack: SlackBot, user: str, ts: str, blocks: list[dict], label: str):
     payload["channel"] = {"id": CLUB_CHANNEL, "name": "club"}
     payload["message"]["ts"] = ts
     payload["actions"] = [{**button, "block_id": "b1", "action_ts": "1700000100.000001"}]
+    payload["trigger_id"] = trigger_id()  # each click its own, as Slack gives them
     return slack.post(urlencode({"payload": json.dumps(payload)}))
 
 
