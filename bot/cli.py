@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from bot.logs import setup_logging
+from bot.logs import configured_secrets, setup_logging
 from bot.settings import SettingsError, load_settings
 from handlers.calendar.programme import ProgrammeError
 
@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        setup_logging(settings.log_level, settings.json_logs, quiet=args.command == "console")
+        setup_logging(settings.log_level, settings.json_logs, quiet=args.command == "console",
+                      secrets=configured_secrets(settings))
         return run(args, settings)
     except (SettingsError, ProgrammeError) as exc:
         print(f"club-bot : {exc}", file=sys.stderr)

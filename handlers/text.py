@@ -7,17 +7,28 @@ import unicodedata
 
 ZWSP = "\u200b"
 _MENTION_TOKEN = re.compile(r"<@([A-Za-z0-9._\-]+)(?:\|[^>]*)?>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab and newline (a NUL is refused by PostgreSQL, an escape sequence rewrites a
+# terminal), and the marks that reorder what is shown (bidirectional embeddings, overrides and isolates,
+# LRM, RLM, the Arabic letter mark): a right-to-left override makes "txt.exe" read "exe.txt".
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_input(text: str) -> str:
+    """What a member sends, without the characters no one types on purpose; applied once, when a
+    platform's payload becomes a neutral event (`handlers.core`), before anything is handled or stored."""
+    return _UNSAFE.sub("", text)
 
 
 def user_text(text: str) -> str:
-    """Text typed by someone, made unable to notify anybody when the bot repeats it.
+    """Text typed by someone, made unable to notify anybody or to disguise a link when the bot repeats it.
 
     A zero-width space after every '@' defuses @channel, @here, @all and @user on Mattermost
     and in the console; on Slack the renderer also escapes '<', '>' and '&', which defuses
-    <!channel>, <!subteam^…> and <@U…>.
+    <!channel>, <!subteam^…>, <@U…> and <url|text>. A zero-width space after every ']' keeps
+    `[text](url)`, `[text][ref]` and `[ref]: url` from becoming a link whose text is not its address
+    (the Slack renderer's and Mattermost's Markdown alike); addresses written out are still links.
     """
-    return _CONTROL.sub("", text).replace("@", "@" + ZWSP)
+    return clean_input(text).replace("@", "@" + ZWSP).replace("]", "]" + ZWSP)
 
 
 def mention(platform_user_id: str) -> str:

@@ -92,7 +92,8 @@ def set_referents(ctx: Context, args: str) -> list[Reply]:
 
 def invite(ctx: Context, args: str) -> list[Reply]:
     """A guest is named (or @mentioned, to tie them to their account) with their quality; inviting the
-    same name again updates them. Guests never see confidential notes."""
+    same name again updates them. Guests never see confidential notes; one @mentioned for the first time
+    is recorded as a participant, and a Club member is never made a guest."""
     _ = ctx._
     head, _sep, rest = args.strip().partition(" ")
     group = find_group(ctx, head, "/club groupe inviter 1 Marie Curie, chercheuse")
@@ -103,7 +104,12 @@ def invite(ctx: Context, args: str) -> list[Reply]:
     if mode is not None:
         words = words[:-1]
     quality = " ".join(words)
-    guest_member = mentioned_members(ctx, name)
+    guest_member = mentioned_members(ctx, name, guests=True)
+    if guest_member and guest_member[0].role_enum.at_least(Role.MEMBRE):
+        # A guest is a participant: making a member one would be taking their role away.
+        raise UserError("{nom} est membre du Club : un·e invité·e vient de l'extérieur. Un membre rejoint le "
+                        "groupe lui-même : `/club groupe rejoindre {n}`.",
+                        nom=user_text(guest_member[0].display_name), n=group.number)
     shown = guest_member[0].display_name if guest_member else " ".join(name.split())
     if not comma or not shown or not quality:
         raise UserError("Écrivez le nom puis, après une virgule, la qualité : `/club groupe inviter {n} "

@@ -33,7 +33,7 @@ def find_member(session: Session, club_id: int, platform: str, user_id: str) -> 
 
 def ensure_member(session: Session, club: Club, settings: ClubSettings, platform: str, user_id: str,
                   user_name: str, profile: Profile | None = None) -> Member:
-    """The member for a platform user, created on first contact with the platform profile's zone."""
+    """The member for a platform user, created on first contact with the platform profile's zone and role."""
     member = find_member(session, club.id, platform, user_id)
     if member is None:
         profile = profile or Profile()
@@ -42,7 +42,7 @@ def ensure_member(session: Session, club: Club, settings: ClubSettings, platform
             display_name=(profile.display_name or user_name or user_id)[:200],
             tz=resolve_zone(profile.tz or "") or settings.programme.club.timezone,
             lang=lang_of(profile.locale) if profile.locale else None,
-            role=(Role.ADMIN if settings.is_admin(platform, user_id) else settings.default_role).value,
+            role=first_role(settings, platform, user_id, profile).value,
         )
         try:
             with session.begin_nested():
@@ -55,7 +55,18 @@ def ensure_member(session: Session, club: Club, settings: ClubSettings, platform
     return member
 
 
-def mentioned_members(ctx: Context, args: str) -> list[Member]:
-    """The people @mentioned in `args`, once each; someone the bot has not met yet is recorded then."""
-    return [ensure_member(ctx.session, ctx.club, ctx.settings, ctx.platform, user_id, ctx.mentions.get(user_id, user_id))
+def first_role(settings: ClubSettings, platform: str, user_id: str, profile: Profile) -> Role:
+    """The operators' admins are admins; a guest of the platform or of a group is a participant, never a
+    member, whatever the Club's default role (the members-only recordings and notes stay theirs)."""
+    if settings.is_admin(platform, user_id):
+        return Role.ADMIN
+    return Role.PARTICIPANT if profile.guest else settings.default_role
+
+
+def mentioned_members(ctx: Context, args: str, guests: bool = False) -> list[Member]:
+    """The people @mentioned in `args`, once each; someone the bot has not met yet is recorded then
+    (as a guest, a participant, when `guests`)."""
+    profile = Profile(guest=True) if guests else None
+    return [ensure_member(ctx.session, ctx.club, ctx.settings, ctx.platform, user_id,
+                          ctx.mentions.get(user_id, user_id), profile)
             for user_id in dict.fromkeys(mentioned_ids(args))]

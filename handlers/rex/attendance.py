@@ -75,7 +75,7 @@ def share_recording(ctx: Context, args: str) -> list[Reply]:
     members = [r.member for r in registrations.registrants(ctx.session, event.id)
                if r.member is not None and r.member.role_enum.at_least(Role.MEMBRE)]
     replies = [dm(member, N_("🎬 L'enregistrement du REX #{n} (réservé aux membres du Club, à ne pas diffuser) : "
-                             "{url}"), n=event.number, url=url)
+                             "{url}"), n=event.number, url=user_text(url))
                for member in members if same_platform(ctx, member)]
     return [Reply(_("Enregistrement du REX #{n} envoyé en privé à {nb} membre(s) inscrit·e(s). Les invité·es et les "
                     "participant·es non membres ne le reçoivent pas ; les membres le retrouvent avec "
@@ -94,6 +94,6 @@ def recordings(ctx: Context, args: str) -> list[Reply]:
     lines = [_("**Enregistrements des REX** (réservés aux membres, à ne pas diffuser) :")]
     for event, url in rows:
         subject = ", ".join(user_text(t.text) for t in topics_of(ctx, event.id)) or user_text(event.title)
-        lines.append(_("• #{n} {jour} — {sujet} : {url}", n=event.number, sujet=subject, url=url,
+        lines.append(_("• #{n} {jour} — {sujet} : {url}", n=event.number, sujet=subject, url=user_text(url),
                        jour=format_datetime(event.starts_at, ctx.tz, ctx.lang, "d MMM y")))
     return [Reply("\n".join(lines))]

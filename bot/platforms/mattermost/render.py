@@ -25,7 +25,9 @@ def sign(secret: bytes, *parts: str) -> str:
 
 
 def signature_ok(secret: bytes, signature: object, *parts: str) -> bool:
-    return isinstance(signature, str) and hmac.compare_digest(sign(secret, *parts), signature)
+    # compare_digest raises on a str that is not ASCII: such a signature is simply not ours.
+    return isinstance(signature, str) and signature.isascii() and hmac.compare_digest(sign(secret, *parts),
+                                                                                      signature)
 
 
 def markdown(text: str, username_of: Callable[[str], str]) -> str:
@@ -72,7 +74,9 @@ def command_response(reply: Reply, in_channel: bool, username_of: Callable[[str]
                      secret: bytes) -> dict:
     """The slash command's HTTP answer (a CommandResponse)."""
     text, props = message(reply, username_of, action_url, secret)
-    body: dict = {"response_type": "in_channel" if in_channel else "ephemeral", "text": text}
+    # Mattermost would otherwise turn Slack's <url|text> into a link whose text is not its address.
+    body: dict = {"response_type": "in_channel" if in_channel else "ephemeral", "text": text,
+                  "skip_slack_parsing": True}
     if props.get("attachments"):
         body["attachments"] = props["attachments"]
     return body

@@ -10,15 +10,21 @@ from handlers.home import HomePage
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s|]+)\)")  # a '|' in <url> would start a label
 _MENTION = re.compile(r"&lt;@([A-Z0-9]+)&gt;")
+
+
+def _link(match: re.Match[str]) -> str:
+    """A link shows its address: `[label](url)` is the label, then the url as its own link."""
+    label, url = match[1], match[2]
+    return f"<{url}>" if label == url else f"{label} (<{url}>)"
 
 
 def mrkdwn(text: str) -> str:
     """Escapes &, <, > (so no user text can become <!channel>), then our light Markdown to mrkdwn."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MENTION.sub(r"<@\1>", text) if "&lt;@" in text else text
-    text = _LINK.sub(r"<\2|\1>", text) if "](" in text else text
+    text = _LINK.sub(_link, text) if "](" in text else text
     return _BOLD.sub(r"*\1*", text) if "**" in text else text
 
 
