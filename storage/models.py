@@ -97,6 +97,9 @@ class Member(Base):
     lang: Mapped[str | None] = mapped_column(String(8))
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBRE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the person had their data erased (`/club moi effacer`): the row is then an anonymous stand-in
+    # that keeps their votes in closed polls counted and their proposals' history, under no name.
+    erased_at: Mapped[datetime | None] = mapped_column()
 
     institution: Mapped[Institution | None] = relationship(back_populates="members", lazy="joined")
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from handlers.calendar.programme_fields import Months, Zone, twice
-from handlers.calendar.programme_schema import Cohort, Collective, RoleDef, Seminar
+from handlers.calendar.programme_schema import Cohort, Collective, Retention, RoleDef, Seminar
 from handlers.calendar.programme_series import ONLINE, Series
 from handlers.territories import resolve_zone
 
@@ -90,6 +90,7 @@ class Programme(BaseModel):
     collective: Collective | None = None
     cohort: Cohort | None = None
     seminar: Seminar | None = None
+    retention: Retention = Retention()
 
     @field_validator("series")
     @classmethod

@@ -16,6 +16,7 @@ from handlers.text import fold
 
 _HOUR = re.compile(r"(\d{1,2})\s*[h:]\s*(\d{2})?")
 _DURATION = re.compile(r"^(?:(\d{1,2})\s*h)?\s*(?:(\d{1,3})\s*(?:min|mn)?)?$")
+_PERIOD = re.compile(r"^(\d{1,3})\s*(mois|months?|ans?|ann[ée]es?|years?)$")
 _WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
              "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
@@ -39,6 +40,19 @@ def parse_minutes(value: Any, low: int = 15, high: int = 12 * 60) -> Any:
         value = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
     if isinstance(value, int) and not low <= value <= high:
         raise ValueError(f"durée entre {low} minutes et {high // 60} heures")
+    return value
+
+
+def parse_months(value: Any) -> Any:
+    """"3 mois", "1 an", "2 ans", "6 months", "1 year" or a number of months -> months, from 1 to 120:
+    how long personal data is kept."""
+    if isinstance(value, str):
+        match = _PERIOD.match(" ".join(value.strip().lower().split()))
+        if match is None:
+            raise ValueError(f"durée illisible {value!r} ; exemples : \"3 mois\", \"1 an\"")
+        value = int(match.group(1)) * (1 if match.group(2).startswith(("mois", "month")) else 12)
+    if isinstance(value, int) and not 1 <= value <= 120:
+        raise ValueError("durée de conservation entre 1 mois et 10 ans")
     return value
 
 
@@ -116,6 +130,7 @@ Hour = Annotated[time, BeforeValidator(parse_hour)]
 OptionalHour = Annotated[time | None, BeforeValidator(parse_hour)]
 Minutes = Annotated[int, BeforeValidator(parse_minutes)]  # an event: 15 minutes to 12 hours
 ItemMinutes = Annotated[int | None, BeforeValidator(lambda value: parse_minutes(value, 1))]  # an agenda item
+RetentionMonths = Annotated[int, BeforeValidator(parse_months)]  # how long personal data is kept
 Zone = Annotated[str, AfterValidator(_zone)]
 Months = Annotated[list[int], AfterValidator(_months)]
 Weekdays = Annotated[list[int], BeforeValidator(_weekdays)]

@@ -5,7 +5,8 @@
 - `[[roles]]`: roles people hold in the format (president, general secretariat…);
 - `[collective]`: member organisations of a steering committee and a rotating presidency;
 - `[cohort]`: the territories of a peer programme, each represented by a binôme;
-- `[seminar]`: the registration code, the organisers' contacts and the parallel workshops of each phase.
+- `[seminar]`: the registration code, the organisers' contacts and the parallel workshops of each phase;
+- `[retention]`: how long personal data is kept (docs/donnees-personnelles.md), for every format.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlers.calendar.programme_fields import (
     Hour,
     ItemMinutes,
     OptionalHour,
+    RetentionMonths,
     RoleKey,
     WorkshopKey,
     Zone,
@@ -143,3 +145,12 @@ class Seminar(_Strict):
 
     def workshop(self, phase: int, key: str) -> Workshop | None:
         return next((w for w in self.workshops if w.phase == phase and w.key.upper() == key.upper()), None)
+
+
+class Retention(_Strict):
+    """How long personal data is kept, in months ("3 mois", "1 an"): registrations of members and of guests
+    after their event, and the reminders and messages the bot sent after they went out."""
+
+    registrations: RetentionMonths = 12
+    guests: RetentionMonths = 12
+    reminders: RetentionMonths = 3

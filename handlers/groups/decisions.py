@@ -110,7 +110,8 @@ def visible_notes(ctx: Context, group: Group, include_confidential: bool) -> lis
         .where(DecisionNote.group_id == group.id).order_by(DecisionNote.created_at, DecisionNote.id)
     if not include_confidential:
         query = query.where(DecisionNote.confidential.is_(False))
-    return [(note, name or "?") for note, name in ctx.session.execute(query)]
+    # A note whose author erased their data stays the group's record, under the group's name.
+    return [(note, name or f"#{group.number} {group.title}") for note, name in ctx.session.execute(query)]
 
 
 @registry.verb("decision", "décision", section=SECTION,

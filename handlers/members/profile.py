@@ -9,7 +9,7 @@ from sqlalchemy import select
 from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.i18n import LANGS, N_, format_datetime
-from handlers.registry import verb
+from handlers.registry import unknown_subverb, verb
 from handlers.territories import TERRITORIES, resolve_zone, suggestions, zone_label
 from handlers.text import fold, user_text
 from storage.models import Institution, Member
@@ -23,14 +23,17 @@ def zone_line(ctx: Context, tz: str) -> str:
 
 
 @verb("moi", "me", summary=N_("Mon profil : institution, rôle, fuseau, inscriptions, groupes."),
-      usage=N_("`/club moi` affiche votre profil."), examples=("/club moi",))
+      usage=N_("`/club moi` affiche votre profil ; `/club moi donnees` envoie tout ce que club-bot sait de vous, "
+               "`/club moi effacer` l'efface."), examples=("/club moi",))
 def me(ctx: Context, args: str) -> list[Reply]:
     _ = ctx._
+    if args.split():
+        raise unknown_subverb(ctx.registry.verbs["moi"], args.split()[0])
     member = ctx.member
     institution = member.institution
     lines = [_("**Votre profil** — {nom}", nom=user_text(member.display_name))]
     if institution:
-        partners = [m.display_name for m in institution.members if m.id != member.id]
+        partners = [m.display_name for m in institution.members if m.id != member.id and m.erased_at is None]
         binome = ", ".join(user_text(p) for p in partners) or _("pas encore de binôme")
         lines.append(_("• Institution : {institution} (binôme : {binome})",
                        institution=user_text(institution.name), binome=binome))
@@ -99,7 +102,8 @@ def institution(ctx: Context, args: str) -> list[Reply]:
     ctx.member.institution_id = found.id
     ctx.session.flush()
     others = ctx.session.scalars(select(Member.display_name).where(
-        Member.institution_id == found.id, Member.id != ctx.member.id).order_by(Member.display_name)).all()
+        Member.institution_id == found.id, Member.id != ctx.member.id, Member.erased_at.is_(None))
+        .order_by(Member.display_name)).all()
     text = _("Institution enregistrée : {nom}.", nom=user_text(found.name))
     if len(others) == BINOME - 1:
         text += " " + _("Votre binôme : {binome}.", binome=user_text(others[0]))

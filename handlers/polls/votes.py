@@ -148,7 +148,7 @@ def non_voters(session: Session, poll_id: int) -> list[Member]:
         return []
     voted = select(Vote.voter_id).where(Vote.poll_id == poll_id)
     query = select(Member).where(Member.club_id == poll.club_id, Member.platform == poll.platform,
-                                 Member.id.not_in(voted)).order_by(Member.display_name)
+                                 Member.id.not_in(voted), Member.erased_at.is_(None)).order_by(Member.display_name)
     if poll.members_only:
         query = query.where(Member.role != Role.PARTICIPANT.value)
     return list(session.scalars(query))

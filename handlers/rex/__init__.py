@@ -14,4 +14,5 @@ guests, never in a public feed. The announcement in the Club channel is updated 
 - `waitlist`: what follows a change of seats: the promoted told privately, the announcement refreshed.
 - `topics`: open programming: proposing a topic, the waiting topics, placing one on a REX.
 - `attendance`: the attendance list (CSV) and the recording, for registered members only.
+- `guest_erasure`: a facilitator erases a guest's data on their request (they have no account to do it).
 """

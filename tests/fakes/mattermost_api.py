@@ -16,6 +16,8 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,6 +33,7 @@ TOKEN = "mm-bot-token"
 ROUTES = [  # (method, path pattern, route name used by tests)
     ("GET", r"/users/([a-z0-9]+)", "GET /users/{id}"),
     ("POST", r"/posts", "POST /posts"),
+    ("POST", r"/files", "POST /files"),
     ("POST", r"/posts/ephemeral", "POST /posts/ephemeral"),
     ("PUT", r"/posts/([a-z0-9]+)/patch", "PUT /posts/{id}/patch"),
     ("POST", r"/reactions", "POST /reactions"),
@@ -72,6 +75,29 @@ class FakePost:
     props: dict = field(default_factory=dict)
     user_id: str = BOT_USER
     ephemeral_for: str | None = None
+    file_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FakeFile:
+    """An uploaded file: in its channel, by its creator, attached to one post at most."""
+
+    id: str
+    name: str
+    content: bytes
+    mime_type: str
+    channel_id: str
+    creator_id: str
+    post_id: str = ""
+
+
+def multipart_parts(content_type: str, raw: bytes) -> list[tuple[str | None, str | None, bytes, str]]:
+    """(form name, file name or None for a plain field, bytes, content type) of each part, in order."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    if not message.is_multipart():
+        raise ValueError("not multipart")
+    return [(part.get_param("name", header="content-disposition"), part.get_filename(),
+             part.get_payload(decode=True) or b"", part.get_content_type()) for part in message.iter_parts()]
 
 
 class FakeMattermostAPI:
@@ -84,6 +110,8 @@ class FakeMattermostAPI:
         self.users: dict[str, dict] = {BOT_USER: {"id": BOT_USER, "username": "club-bot", "is_bot": True,
                                                   "locale": "fr", "timezone": {"useAutomaticTimezone": "true"}}}
         self.dialogs: list[dict] = []
+        self.files: dict[str, FakeFile] = {}
+        self.channels: set[str] = set()  # where the bot is a member (and may upload): its direct channels and these
         self.commands: list[dict] = []
         self.errors: dict[str, list[tuple[int, str]]] = {}
         self.rate_limits: dict[str, list[int]] = {}
@@ -111,6 +139,10 @@ class FakeMattermostAPI:
     # -- test controls ----------------------------------------------------------------------
     def add_user(self, user: dict) -> None:
         self.users[user["id"]] = user
+
+    def add_channel(self, channel_id: str) -> None:
+        """The bot joins a channel (it may upload files there)."""
+        self.channels.add(channel_id)
 
     def fail_next(self, route: str, status: int = 500, error_id: str = "app.test.error") -> None:
         self.errors.setdefault(route, []).append((status, error_id))
@@ -211,10 +243,14 @@ class FakeMattermostAPI:
     async def _rest(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]
         raw = await request.body()
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            return app_error(400, "api.context.invalid_body_param.app_error", "Invalid body")
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and path == "/files":
+            body = {"content_type": content_type, "raw": raw, "query": dict(request.query_params)}
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                return app_error(400, "api.context.invalid_body_param.app_error", "Invalid body")
         route, args = next(((name, m.groups()) for method, pattern, name in ROUTES
                             if method == request.method and (m := re.fullmatch(pattern, path))), (None, ()))
         with self.lock:
@@ -238,7 +274,7 @@ class FakeMattermostAPI:
     def _post_json(self, post: FakePost) -> dict:
         return {"id": post.id, "create_at": 1755850100123, "update_at": 1755850100123, "edit_at": 0,
                 "delete_at": 0, "is_pinned": False, "user_id": post.user_id, "channel_id": post.channel_id,
-                "root_id": "", "original_id": "", "message": post.message, "type": "",
+                "root_id": "", "original_id": "", "message": post.message, "type": "", "file_ids": post.file_ids,
                 "props": {**post.props, "from_bot": "true"}, "hashtags": "", "pending_post_id": "",
                 "remote_id": "", "reply_count": 0, "last_reply_at": 0, "participants": None, "metadata": {}}
 
@@ -249,12 +285,65 @@ class FakeMattermostAPI:
         return JSONResponse(user)
 
     def api_post_posts(self, body: dict, *args: str) -> Response:
-        if not body.get("channel_id") or not (body.get("message") or body.get("props")):
+        file_ids = body.get("file_ids") or []
+        if not body.get("channel_id") or not (body.get("message") or body.get("props") or file_ids):
             return app_error(400, "api.context.invalid_body_param.app_error", "Invalid or missing post.")
+        if len(json.dumps(file_ids)) > 300:  # Post.FileIds: 300 characters of JSON, about ten ids
+            return app_error(400, "model.post.is_valid.file_ids.app_error", "Invalid file ids.")
         post = FakePost(new_id("post", next(self._ids)), body["channel_id"], body.get("message", ""),
                         body.get("props") or {})
+        # As the server does, only files of this creator, uploaded in this channel and not yet attached
+        # elsewhere are attached; the others are left out of the post, without an error.
+        for file_id in file_ids:
+            file = self.files.get(file_id)
+            if file and not file.post_id and file.channel_id == post.channel_id and file.creator_id == post.user_id:
+                file.post_id = post.id
+                post.file_ids.append(file_id)
         self.posts[post.id] = post
         return JSONResponse(self._post_json(post), status_code=201)
+
+    def api_post_files(self, body: dict, *args: str) -> Response:
+        """`POST /files`: multipart (a `channel_id` field or query parameter, then `files` parts), or the
+        bytes themselves with `channel_id` and `filename` in the query; the bot must be in the channel."""
+        if not body["raw"]:
+            return app_error(400, "api.file.upload_file.read_request.app_error", "Content-Length should not be 0")
+        channel_id = body["query"].get("channel_id", "")
+        uploads: list[tuple[str, bytes, str]] = []
+        if body["content_type"].startswith("multipart/form-data"):
+            try:
+                parts = multipart_parts(body["content_type"], body["raw"])
+            except ValueError:
+                return app_error(400, "api.file.upload_file.read_request.app_error", "Unable to parse multipart.")
+            for name, filename, data, mime in parts:
+                if filename is None:
+                    value = data.decode()
+                    if name == "channel_id":
+                        if channel_id and value and value != channel_id:
+                            return app_error(400, "api.file.upload_file.multiple_channel_ids.app_error",
+                                             "Unable to upload files. Multiple conflicting channel_ids.")
+                        channel_id = value or channel_id
+                    elif name != "client_ids":
+                        return app_error(400, "api.context.invalid_param.app_error", f"Invalid {name} parameter.")
+                elif name == "files":
+                    uploads.append((filename, data, mime))
+        else:
+            if not body["query"].get("filename"):
+                return app_error(400, "api.context.invalid_param.app_error", "Invalid filename parameter.")
+            uploads.append((body["query"]["filename"], body["raw"], body["content_type"] or "application/octet-stream"))
+        if not re.fullmatch(r"[a-z0-9]{26}", channel_id):
+            return app_error(400, "api.context.invalid_param.app_error", "Invalid channel_id parameter.")
+        if channel_id not in self.channels:
+            return app_error(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
+        infos = []
+        for filename, data, mime in uploads:
+            file = FakeFile(new_id("file", next(self._ids)), filename, data, mime, channel_id, BOT_USER)
+            self.files[file.id] = file
+            infos.append({"id": file.id, "user_id": file.creator_id, "channel_id": channel_id, "post_id": "",
+                          "create_at": next(self._ms), "update_at": 0, "delete_at": 0, "name": filename,
+                          "extension": filename.rpartition(".")[2] if "." in filename else "", "size": len(data),
+                          "mime_type": mime, "width": 0, "height": 0, "has_preview_image": False,
+                          "mini_preview": None, "remote_id": "", "archived": False})
+        return JSONResponse({"file_infos": infos, "client_ids": []}, status_code=201)
 
     def api_post_posts_ephemeral(self, body: dict, *args: str) -> Response:
         inner = body.get("post") or {}
@@ -303,8 +392,9 @@ class FakeMattermostAPI:
     def api_post_channels_direct(self, body: list, *args: str) -> Response:
         if not isinstance(body, list) or len(body) != 2 or BOT_USER not in body:
             return app_error(400, "api.context.invalid_body_param.app_error", "Invalid user ids.")
-        return JSONResponse({"id": new_id("dm", *sorted(body)), "type": "D", "name": "__".join(sorted(body))},
-                            status_code=201)
+        channel_id = new_id("dm", *sorted(body))
+        self.channels.add(channel_id)
+        return JSONResponse({"id": channel_id, "type": "D", "name": "__".join(sorted(body))}, status_code=201)
 
     def api_get_channels_id_posts(self, body: object, channel_id: str) -> Response:
         """A PostList of the channel (the reminder sender looks for its key in the props)."""

@@ -1,0 +1,24 @@
+"""Members whose data was erased: the moment, on the row that stands for them anonymously from then on.
+
+Revision ID: members_0001
+Revises: 0001
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "members_0001"
+down_revision = "0001"
+branch_labels = ("members",)
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("members") as batch:
+        batch.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("members") as batch:
+        batch.drop_column("erased_at")
