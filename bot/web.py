@@ -7,13 +7,14 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.delivery import Deliverer
+from bot.outbox_sender import OutboxWorker, start_outbox
 from bot.runtime import build_service
 from bot.settings import Settings
 from handlers import Service
@@ -43,8 +44,9 @@ class WebRuntime:
     slack_app: App | None = None
     slack_commands: SlashCommands | None = None
     slack_reactions: ReactionEvents | None = None
-    deliverers: list[Deliverer] = field(default_factory=list)
     mattermost: MattermostRuntime | None = None
+    platforms: list = field(default_factory=list)  # each configured platform's runtime
+    outbox: OutboxWorker | None = None
 
 
 def create_app(settings: Settings, service: Service | None = None,
@@ -60,43 +62,57 @@ def create_app(settings: Settings, service: Service | None = None,
         runtime.slack_app, slack = build_slack_app(settings, service)
         runtime.slack_commands = SlashCommands(settings.secret("slack_signing_secret"), slack)
         runtime.slack_reactions = ReactionEvents(runtime.slack_commands.verifier, slack)
-        runtime.deliverers.append(slack.deliverer)
+        runtime.platforms.append(slack)
     if settings.mattermost_url and "mattermost" in platforms:
         from bot.platforms.mattermost.runtime import build_mattermost
 
         runtime.mattermost = build_mattermost(settings, service)
-        runtime.deliverers.append(runtime.mattermost.deliverer)
+        runtime.platforms.append(runtime.mattermost)
+    for platform in runtime.platforms:
+        platform.connect()
+    runtime.outbox = start_outbox(service, runtime.platforms, timedelta(seconds=settings.outbox_lease_seconds))
 
     # Few request threads: more only contend for the GIL and the database, and stretch the slow tail.
     workers = anyio.CapacityLimiter(settings.request_threads)
 
     async def slack_events(request: Request) -> Response:
-        if runtime.slack_app is None:
-            return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
-        body = (await request.body()).decode("utf-8")
-        headers = dict(request.headers)
+        from bot.platforms.slack.app import dispatch_verified
+        from bot.platforms.slack.signing import is_ssl_check
+
         commands = runtime.slack_commands
-        if commands is not None and commands.accepts(body, headers):
-            fields = commands.read(body, headers)
+        if runtime.slack_app is None or commands is None:
+            return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
+        raw = await request.body()
+        headers = dict(request.headers)
+        if is_ssl_check(raw, headers):  # unsigned by Slack, answered as Bolt does, with nothing done
+            return Response("", status_code=200)
+        # The signature is checked on the raw bytes before anything reads them.
+        signed = commands.verifier.verify(raw, headers)
+        if isinstance(signed, tuple):
+            status, answer, answer_headers = signed
+            return Response(answer, status_code=status, headers=answer_headers)
+        body = signed.body
+        if commands.accepts(body, headers):
+            fields = commands.read(body)
             if isinstance(fields, tuple):
                 status, answer, answer_headers = fields
             elif commands.quick(fields):  # short work: answered here, without a hop to a thread and back
-                status, answer, answer_headers = commands.answer(fields, on_loop=True)
+                status, answer, answer_headers = commands.answer(fields, signed, on_loop=True)
             else:
-                status, answer, answer_headers = await anyio.to_thread.run_sync(commands.answer, fields,
-                                                                                limiter=workers)
+                status, answer, answer_headers = await anyio.to_thread.run_sync(
+                    commands.answer, fields, signed, limiter=workers)
             return Response(answer, status_code=status, headers=answer_headers)
         reactions = runtime.slack_reactions
         payload = reactions.read(body, headers) if reactions is not None else None
         if payload is not None:  # a vote: written in a worker thread before the answer
-            status, answer, answer_headers = await anyio.to_thread.run_sync(reactions.answer, body, headers, payload,
+            status, answer, answer_headers = await anyio.to_thread.run_sync(reactions.answer, payload,
                                                                             limiter=workers)
             return Response(answer, status_code=status, headers=answer_headers)
-        bolt_request = BoltRequest(body=body, query=request.url.query, headers=headers)
         # Bolt and the handlers are synchronous: run them in a worker thread, never on the event loop.
-        bolt_response = await anyio.to_thread.run_sync(runtime.slack_app.dispatch, bolt_request, limiter=workers)
-        return Response(bolt_response.body, status_code=bolt_response.status,
-                        headers={k: v[0] for k, v in bolt_response.headers.items() if v})
+        status, answer, answer_headers = await anyio.to_thread.run_sync(
+            dispatch_verified, runtime.slack_app, commands.verifier, signed, request.url.query, headers,
+            limiter=workers)
+        return Response(answer, status_code=status, headers=answer_headers)
 
     async def mattermost_command(request: Request) -> Response:
         from bot.platforms.mattermost import commands
@@ -104,9 +120,16 @@ def create_app(settings: Settings, service: Service | None = None,
         mm = runtime.mattermost
         if mm is None:
             return JSONResponse({"text": "Mattermost n'est pas configuré (MATTERMOST_URL)."}, status_code=404)
+        if not commands.authorized(mm, request.headers.get("authorization")):  # before the body is even read
+            log.warning("Mattermost command refused: wrong token in the Authorization header")
+            return JSONResponse(commands.REFUSED, status_code=401)
         # Mattermost sends the command form-encoded in the body (POST) or the query string (GET).
         body = (await request.body()).decode("utf-8", "replace") if request.method == "POST" else request.url.query
-        status, answer = await run_in_threadpool(commands.handle, mm, body, str(request.base_url))
+        fields = commands.read(mm, body)
+        if isinstance(fields, tuple):
+            status, answer = fields
+        else:
+            status, answer = await run_in_threadpool(commands.handle, mm, fields)
         return JSONResponse(answer, status_code=status)
 
     async def mattermost_callback(request: Request) -> Response:
@@ -117,20 +140,26 @@ def create_app(settings: Settings, service: Service | None = None,
             return JSONResponse({"error": {"message": "Mattermost n'est pas configuré."}}, status_code=404)
         try:
             payload = json.loads(await request.body() or b"{}")
-        except ValueError:
-            return JSONResponse({"error": {"message": "JSON invalide."}}, status_code=400)
-        if not isinstance(payload, dict):
-            return JSONResponse({"error": {"message": "JSON invalide."}}, status_code=400)
-        handler = actions.handle_action if request.url.path.endswith("/action") else actions.handle_dialog
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond what Python parses
+            payload = None
+        dialog = request.url.path.endswith("/dialog")
+        if not actions.well_formed(payload, dialog):  # what no Mattermost server sends: nothing runs
+            log.info("Mattermost %s refused: malformed body", "dialog" if dialog else "action")
+            return JSONResponse({"error": {"message": actions.MALFORMED}}, status_code=400)
+        handler = actions.handle_dialog if dialog else actions.handle_action
         return JSONResponse(await run_in_threadpool(handler, mm, payload))
 
     async def healthz(_request: Request) -> Response:
+        """503 only when the database is gone; a platform that is down is named, the others still work."""
         try:
             ok = await run_in_threadpool(runtime.service.db.ping)
         except Exception:
             log.exception("health check: database unreachable")
             ok = False
-        return JSONResponse({"status": "ok" if ok else "database unavailable"}, status_code=200 if ok else 503)
+        platforms = {platform.platform.name: platform.health() for platform in runtime.platforms}
+        status = "database unavailable" if not ok else (
+            "ok" if all(state == "ok" for state in platforms.values()) else "degraded")
+        return JSONResponse({"status": status, "platforms": platforms}, status_code=200 if ok else 503)
 
     async def metrics(_request: Request) -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
@@ -212,6 +241,9 @@ class BackgroundServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.socket.close()
+        outbox = getattr(getattr(self.server.config.app, "state", None), "runtime", None)
+        if outbox is not None and outbox.outbox is not None:
+            outbox.outbox.stop()
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None,
@@ -227,7 +259,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
         from bot.platforms.mattermost.run import start_mattermost
 
         listener = start_mattermost(settings, runtime.mattermost)
-    scheduler = start_scheduler(runtime.service, runtime.deliverers)
+    scheduler = start_scheduler(runtime.service, runtime.outbox)
     sock = tcp_socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host or settings.host, port if port is not None else settings.port))
@@ -242,3 +274,5 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
         sock.close()
         if listener is not None:
             listener.stop()
+        if runtime.outbox is not None:
+            runtime.outbox.stop()

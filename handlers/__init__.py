@@ -6,6 +6,7 @@ from handlers.context import ClubSettings
 from handlers.core import (
     ActionEvent,
     Anchor,
+    Attachment,
     Button,
     Command,
     Form,
@@ -33,5 +34,5 @@ CAPABILITIES = (
     "handlers.formats",
 )
 
-__all__ = ["CAPABILITIES", "ActionEvent", "Anchor", "Button", "ClubSettings", "Command", "Form", "FormField",
+__all__ = ["CAPABILITIES", "ActionEvent", "Anchor", "Attachment", "Button", "ClubSettings", "Command", "Form", "FormField",
            "FormSubmission", "Profile", "ReactionEvent", "Recount", "Reply", "Service", "UserError", "Visibility"]

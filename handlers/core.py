@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from handlers.text import clean_input
+
 
 class Visibility(enum.StrEnum):
     EPHEMERAL = "ephemeral"  # only the person who typed the command sees it
@@ -70,6 +72,16 @@ class Recount:
     anchors: tuple[Anchor, ...] = ()
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a message (a personal data export…). Text only, so a reply waiting in the
+    outbox stays plain JSON; each platform posts it in the message's channel (`Platform.upload`)."""
+
+    filename: str
+    content: str
+    mime: str = "text/plain"
+
+
 @dataclass
 class Reply:
     """One message to show. `text` is already in the reader's language, in light Markdown
@@ -85,6 +97,7 @@ class Reply:
     update: bool = False  # replace the message(s) already posted for `anchor` instead of posting
     form: Form | None = None  # open a form (where the platform can); `text` is the fallback
     recount: Recount | None = None  # not shown: the bot recounts reactions and delivers what follows
+    attachments: list[Attachment] = field(default_factory=list)  # files posted after the message
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,13 @@ class Profile:
     display_name: str | None = None
     tz: str | None = None
     locale: str | None = None
+    # A guest account of the platform (Slack's restricted and single-channel guests, Mattermost's
+    # system_guest): a participant in the Club, never a member, whatever the default role says.
+    guest: bool = False
+
+    def __post_init__(self) -> None:
+        if self.display_name is not None:
+            object.__setattr__(self, "display_name", clean_input(self.display_name))
 
 
 ProfileLoader = Callable[[], Profile]
@@ -112,6 +132,10 @@ class Command:
     locale: str | None = None
     profile: ProfileLoader | None = None
     mentions: dict[str, str] = field(default_factory=dict)  # platform user id -> display name
+
+    def __post_init__(self) -> None:
+        _clean(self, "text", "user_name")
+        object.__setattr__(self, "mentions", {user: clean_input(name) for user, name in self.mentions.items()})
 
 
 @dataclass(frozen=True)
@@ -140,6 +164,9 @@ class ActionEvent:
     received_at: datetime
     profile: ProfileLoader | None = None
 
+    def __post_init__(self) -> None:
+        _clean(self, "value", "user_name")
+
 
 @dataclass(frozen=True)
 class FormSubmission:
@@ -152,6 +179,16 @@ class FormSubmission:
     state: str
     received_at: datetime
     profile: ProfileLoader | None = None
+
+    def __post_init__(self) -> None:
+        _clean(self, "user_name")
+        object.__setattr__(self, "values", {name: clean_input(value) for name, value in self.values.items()})
+
+
+def _clean(event: object, *names: str) -> None:
+    """What a member sent, cleaned once where it enters (`text.clean_input`); the events are frozen."""
+    for name in names:
+        object.__setattr__(event, name, clean_input(getattr(event, name)))
 
 
 class UserError(Exception):

@@ -2,6 +2,7 @@
 
 Every event is one database transaction: an expected problem (`UserError`) rolls it back and is
 shown to the user in their language; anything else is logged and answered with a short apology.
+What a handler replies beyond the answer goes to the outbox in that same transaction (handlers.outbox).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from handlers.core import (
 )
 from handlers.i18n import N_, lang_of, translate
 from handlers.members.lookup import ensure_member, find_member
+from handlers.outbox import Origin, Replies, answer, queue
 from handlers.registry import Registry, Verb
 from handlers.text import parse_number
 from storage.db import Database, insert_for
@@ -77,6 +79,8 @@ class Service:
         self.registry = registry or default_registry()
         self.clock = clock or (lambda: datetime.now(UTC))
         self._known: set[tuple[str, str]] = set()
+        # Where replies meant for every platform (a scheduled announcement) are queued: those served.
+        self.platforms: set[str] = set(settings.club_channels)
         # Messages the bot posted never change what they show: (platform, channel, message) -> anchor.
         self._anchors: dict[tuple[str, str, str], tuple[str, int]] = {}
         with db.transaction() as session:
@@ -84,7 +88,8 @@ class Service:
             self.club_id = self._club.id
 
     # -- commands -----------------------------------------------------------------------------
-    def handle_command(self, cmd: Command) -> list[Reply]:
+    def handle_command(self, cmd: Command) -> Replies:
+        """All the replies; `answer` is what the platform shows now, the rest is in the outbox."""
         name, args = split_verb(cmd.text)
         lang = lang_of(cmd.locale)
         profile = self._first_contact_profile(cmd.platform, cmd.user_id, cmd.profile, cmd.user_name)
@@ -99,14 +104,27 @@ class Service:
                 ctx.require(verb.role)
                 sub, rest = find_subverb(verb, args)
                 if sub is None:
-                    return verb.func(ctx, args)
-                ctx.require(sub.role)
-                return sub.func(ctx, rest)
+                    replies = verb.func(ctx, args)
+                else:
+                    ctx.require(sub.role)
+                    replies = sub.func(ctx, rest)
+                return answer(session, self.club_id, Origin(cmd.platform, cmd.channel_id, cmd.user_id, lang),
+                              replies, ctx.now, with_answer=True)
         except UserError as error:
-            return [Reply(translate(lang, error.msgid, **error.params))]
+            return self._alone(Reply(translate(lang, error.msgid, **error.params)))
         except Exception:
             log.exception("command failed: platform=%s user=%s verb=%s", cmd.platform, cmd.user_id, name)
-            return [Reply(translate(lang, APOLOGY))]
+            return self._alone(Reply(translate(lang, APOLOGY)))
+
+    @staticmethod
+    def _alone(reply: Reply) -> Replies:
+        """An answer and nothing else (the action was rolled back: nothing to queue)."""
+        return Replies([reply], [reply])
+
+    def _queue_alone(self, origin: Origin, replies: list[Reply]) -> Replies:
+        """Replies of an event whose own transaction was rolled back (an error to show): queued alone."""
+        with self.db.transaction() as session:
+            return answer(session, self.club_id, origin, replies, self.clock(), with_answer=False)
 
     def _unknown_verb(self, name: str) -> UserError:
         names = sorted(self.registry.verbs)
@@ -121,26 +139,30 @@ class Service:
                          verbe=name)
 
     # -- reactions and buttons ----------------------------------------------------------------
-    def handle_reaction(self, event: ReactionEvent) -> list[Reply]:
+    def handle_reaction(self, event: ReactionEvent) -> Replies:
         """A vote-like reaction on one of the bot's messages; other messages and retries are ignored."""
+        origin = Origin(event.platform, event.channel_id, event.user_id)
         try:
             with self.db.transaction() as session:
                 if not claim_event(session, event.platform, event.event_id):
-                    return []
+                    return Replies([], [])
                 anchor = self._anchor(session, event.platform, event.channel_id, event.message_id)
                 handler = self.registry.reactions.get(anchor[0]) if anchor else None
                 if handler is None:
-                    return []
+                    return Replies([], [])
                 ctx = self._context(session, event.platform, event.user_id, event.user_id,
                                     event.channel_id, None, None, {})
-                return handler(ctx, event, anchor[1])
+                origin = Origin(event.platform, event.channel_id, event.user_id, ctx.lang)
+                return answer(session, self.club_id, origin, handler(ctx, event, anchor[1]), ctx.now,
+                              with_answer=False)
         except UserError as error:
-            return [Reply(translate("fr", error.msgid, **error.params), user=event.user_id)]
+            return self._queue_alone(origin, [Reply(translate(origin.lang, error.msgid, **error.params),
+                                                    user=event.user_id)])
         except Exception:
             log.exception("reaction failed: platform=%s event=%s", event.platform, event.event_id)
-            return []
+            return Replies([], [])
 
-    def handle_action(self, event: ActionEvent) -> list[Reply]:
+    def handle_action(self, event: ActionEvent) -> Replies:
         lang = "fr"
         profile = self._first_contact_profile(event.platform, event.user_id, event.profile, event.user_name)
         try:
@@ -151,14 +173,15 @@ class Service:
                 handler = self.registry.actions.get(event.action)
                 if handler is None:
                     raise UserError("Ce bouton n'est plus actif.")
-                return handler(ctx, event.value)
+                return answer(session, self.club_id, Origin(event.platform, event.channel_id, event.user_id, lang),
+                              handler(ctx, event.value), ctx.now, with_answer=True)
         except UserError as error:
-            return [Reply(translate(lang, error.msgid, **error.params))]
+            return self._alone(Reply(translate(lang, error.msgid, **error.params)))
         except Exception:
             log.exception("action failed: platform=%s action=%s", event.platform, event.action)
-            return [Reply(translate(lang, APOLOGY))]
+            return self._alone(Reply(translate(lang, APOLOGY)))
 
-    def handle_form(self, form: FormSubmission) -> tuple[list[Reply], str | None]:
+    def handle_form(self, form: FormSubmission) -> tuple[Replies, str | None]:
         """A submitted form: (replies, None), or ([], the error to show beside the form)."""
         lang = "fr"
         profile = self._first_contact_profile(form.platform, form.user_id, form.profile, form.user_name)
@@ -170,31 +193,44 @@ class Service:
                 handler = self.registry.forms.get(form.form_id)
                 if handler is None:
                     raise UserError("Ce formulaire n'est plus actif.")
-                return handler(ctx, form.values, form.state), None
+                replies = handler(ctx, form.values, form.state)
+                return answer(session, self.club_id, Origin(form.platform, form.channel_id, form.user_id, lang),
+                              replies, ctx.now, with_answer=False), None
         except UserError as error:
-            return [], translate(lang, error.msgid, **error.params)
+            return Replies([], []), translate(lang, error.msgid, **error.params)
         except Exception:
             log.exception("form failed: platform=%s form=%s", form.platform, form.form_id)
-            return [], translate(lang, APOLOGY)
+            return Replies([], []), translate(lang, APOLOGY)
 
-    def handle_recount(self, platform: str, recount: Recount,
-                       state: dict[Anchor, dict[str, set[str]]]) -> list[Reply]:
-        """The platform's reactions, read by the bot for a `Reply.recount`, handed to their handler."""
+    def handle_recount(self, platform: str, recount: Recount, state: dict[Anchor, dict[str, set[str]]],
+                       done: Callable[[Session], None] | None = None) -> Replies:
+        """The platform's reactions, read by the bot for a `Reply.recount`, handed to their handler;
+        `done` runs in the handler's transaction (the outbox row that asked is marked sent with it)."""
+        origin = Origin(platform, recount.channel_id, recount.user_id)
         try:
             with self.db.transaction() as session:
                 handler = self.registry.recounts.get(recount.kind)
                 if handler is None:
                     log.warning("no handler for recount %s", recount.kind)
-                    return []
-                ctx = self._context(session, platform, recount.user_id, recount.user_id, recount.channel_id,
-                                    None, None, {})
-                return handler(ctx, recount.object_id, state)
+                    replies = []
+                else:
+                    ctx = self._context(session, platform, recount.user_id, recount.user_id, recount.channel_id,
+                                        None, None, {})
+                    origin = Origin(platform, recount.channel_id, recount.user_id, ctx.lang)
+                    replies = handler(ctx, recount.object_id, state)
+                if done is not None:
+                    done(session)
+                return answer(session, self.club_id, origin, replies, self.clock(), with_answer=False)
         except UserError as error:
-            return [Reply(translate("fr", error.msgid, **error.params), user=recount.user_id)]
+            with self.db.transaction() as session:
+                if done is not None:
+                    done(session)
+                return answer(session, self.club_id, origin, [Reply(translate(
+                    origin.lang, error.msgid, **error.params), user=recount.user_id)], self.clock(), with_answer=False)
         except Exception:
             log.exception("recount failed: platform=%s kind=%s id=%s", platform, recount.kind,
                           recount.object_id)
-            return []
+            raise
 
     # -- scheduled work -----------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> list[tuple[str | None, Reply]]:
@@ -204,7 +240,11 @@ class Service:
         for job in self.registry.ticks:
             try:
                 with self.db.transaction() as session:
-                    out.extend(job(session, now))
+                    replies = job(session, now)
+                    for platform in sorted(self.platforms):
+                        queue(session, self.club_id, Origin(platform), [
+                            reply for target, reply in replies if target in (None, platform)], now)
+                    out.extend(replies)
             except Exception:
                 log.exception("scheduled job %s failed", getattr(job, "__name__", job))
         return out

@@ -41,6 +41,7 @@ EXPECTED = {
     "accueil.md": 1,
     "calendar.md": 1,
     "deployment.md": 0,
+    "donnees-personnelles.md": 1,
     "formats.md": 3,
     "groups.md": 1,
     "mattermost.md": 0,  # a Mattermost conversation, not the console's

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.platforms.slack.client import SlackPlatform, make_client
+from bot.platforms.slack.sender import SlackSender
 from bot.settings import Settings
 from handlers import Reply
 from tests.fakes.slack_api import FakeSlackAPI
@@ -21,6 +23,8 @@ SCOPE_OF = {
     "reactions.add": "reactions:write", "reactions.get": "reactions:read", "users.info": "users:read",
     "conversations.open": "im:write",
 }
+# conversations.history needs the history scope of the conversation's kind (api.slack.com/methods/conversations.history)
+HISTORY_SCOPE_OF = {"C": "channels:history", "G": "groups:history", "D": "im:history"}
 
 
 def test_manifest_command_is_the_one_the_bot_answers() -> None:
@@ -41,9 +45,16 @@ def test_manifest_scopes_cover_every_web_api_method_the_bot_calls() -> None:
         platform.reactions("C1", ts)
         platform.profile("U1")
         called = {call.method for call in api.calls}
+        # The outbox sender looks a message up before a second attempt: in a channel, a private one, a DM.
+        sender = SlackSender(make_client("xoxb-test", api.url), "C1")
+        for channel, user in (("C1", None), ("G1", None), (None, "U1")):
+            sender.find(channel, user, "o1", datetime.now(UTC))
+        history = [call.params["channel"] for call in api.calls_to("conversations.history")]
     assert called == set(SCOPE_OF)
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {SCOPE_OF[method] for method in called} <= scopes
+    assert {HISTORY_SCOPE_OF[channel[0]] for channel in history} == {"channels:history", "groups:history",
+                                                                      "im:history"} <= scopes
     assert "commands" in scopes
 
 

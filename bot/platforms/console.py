@@ -9,20 +9,24 @@ from __future__ import annotations
 import re
 import shlex
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.delivery import Deliverer
-from bot.reminder_sender import ReminderSender
-from handlers import ActionEvent, Command, Profile, ReactionEvent, Reply, Service
+from bot.outbox_sender import OutboxSender, Sender
+from handlers import ActionEvent, Attachment, Command, Profile, ReactionEvent, Reply, Service
 from handlers.text import ZWSP, fold
 
 CHANNEL = "club"
 _MENTION = re.compile(r"(?<![\w<])@([\w.\-]+)")
 _TOKEN = re.compile(r"<@([^>|]+)(?:\|[^>]*)?>")
+_UNSAFE_PATH = re.compile(r"[^\w.\-]+")
+FILES = Path(tempfile.gettempdir()) / "club-bot-fichiers"  # where the console puts the files it is sent
 
 META_HELP = """Méta-commandes : :as <nom> · :react <mN> <emoji> · :unreact <mN> <emoji> · :click <mN> <bouton>
 · :now <date> · :tick · :quit"""
@@ -51,8 +55,9 @@ class ConsolePlatform:
     name = "console"
     bot_user_id = "club-bot"  # the name under which the bot's own reactions appear
 
-    def __init__(self, write: Callable[[str], None]) -> None:
+    def __init__(self, write: Callable[[str], None], files: Path = FILES) -> None:
         self.write = write
+        self.files = files
         self.messages: dict[str, ConsoleMessage] = {}
         self._count = 0
 
@@ -71,7 +76,7 @@ class ConsolePlatform:
         if message.buttons:
             self.write("      " + " ".join(f"[{button.label}]" for button in message.buttons))
 
-    def post(self, channel: str, reply: Reply) -> str:
+    def post(self, channel: str, reply: Reply, key: str | None = None) -> str:
         message = self._new(channel, reply)
         self._show(f"#{channel} | ", message)
         return message.ref
@@ -94,7 +99,7 @@ class ConsolePlatform:
         message = self._new(channel, reply)
         self._show(f"(pour {user}) ", message)
 
-    def direct(self, user: str, reply: Reply) -> tuple[str, str]:
+    def direct(self, user: str, reply: Reply, key: str | None = None) -> tuple[str, str]:
         message = self._new(f"@{user}", reply)
         self._show(f"✉ {user} : ", message)
         return message.channel, message.ref
@@ -102,6 +107,15 @@ class ConsolePlatform:
     def reactions(self, channel: str, message_id: str) -> dict[str, set[str]]:
         message = self.messages.get(message_id)
         return {emoji: set(users) for emoji, users in (message.reactions if message else {}).items()}
+
+    def upload(self, channel: str, attachment: Attachment) -> None:
+        """A terminal shows no file: it is written under `files`, one folder per channel, and its path
+        printed (a remark of the console, not a message)."""
+        folder = self.files / (_UNSAFE_PATH.sub("_", channel.lstrip("@#")) or "_")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (_UNSAFE_PATH.sub("_", Path(attachment.filename).name) or "fichier")
+        path.write_text(attachment.content, encoding="utf-8")
+        self.write(f"(fichier pour {channel} : {path})")
 
 
 def render_text(text: str) -> str:
@@ -122,8 +136,9 @@ class Console:
         self.lines: list[str] = []
         self._out = out
         self.platform = ConsolePlatform(self._write)
-        self.deliverer = Deliverer(service, self.platform, club_channel=CHANNEL)
-        self.reminder_sender = ReminderSender.for_deliverers(service, [self.deliverer], worker="console")
+        self.deliverer = Deliverer(self.platform, club_channel=CHANNEL)
+        # One process, one reader: what a command queued is sent right after its answer, in this thread.
+        self.outbox = OutboxSender(service, [Sender(self.platform, CHANNEL)], worker="console")
 
     def _write(self, line: str) -> None:
         self.lines.append(line)
@@ -152,7 +167,12 @@ class Console:
         user = self.user
         cmd = Command(platform="console", user_id=user, user_name=user, channel_id=CHANNEL, text=text,
                       received_at=self.clock(), profile=lambda: Profile(display_name=user), mentions=mentions)
-        self.deliverer.deliver(self.service.handle_command(cmd), channel=CHANNEL, user=user)
+        self._show(self.service.handle_command(cmd), CHANNEL, user)
+
+    def _show(self, replies, channel: str, user: str) -> None:
+        """The answer first, then what the outbox holds (the rest of these replies, in order)."""
+        self.deliverer.deliver(replies.answer, channel=channel, user=user)
+        self.outbox.run_messages()  # the rows were queued at the service's time
 
     def _meta(self, line: str) -> None:
         try:
@@ -172,9 +192,8 @@ class Console:
         elif verb == "now" and args:
             self._set_now(" ".join(args))
         elif verb == "tick":
-            for _platform, reply in self.service.tick(self.clock()):
-                self.deliverer.deliver([reply], channel=CHANNEL)
-            self.reminder_sender.run(self.clock())
+            self.service.tick(self.clock())
+            self.outbox.run(self.clock())
         elif verb in ("quit", "q", "exit"):
             raise EOFError
         else:
@@ -190,7 +209,7 @@ class Console:
         event = ReactionEvent(platform="console", event_id=uuid.uuid4().hex, user_id=self.user,
                               channel_id=message.channel, message_id=ref, emoji=emoji, added=added,
                               received_at=self.clock())
-        self.deliverer.deliver(self.service.handle_reaction(event), channel=message.channel, user=self.user)
+        self._show(self.service.handle_reaction(event), message.channel, self.user)
 
     def _click(self, ref: str, label: str) -> None:
         message = self.platform.messages.get(ref)
@@ -204,7 +223,7 @@ class Console:
         event = ActionEvent(platform="console", user_id=user, user_name=user, channel_id=message.channel,
                             message_id=ref, action=button.action, value=button.value,
                             received_at=self.clock(), profile=lambda: Profile(display_name=user))
-        self.deliverer.deliver(self.service.handle_action(event), channel=message.channel, user=user)
+        self._show(self.service.handle_action(event), message.channel, user)
 
     def _set_now(self, text: str) -> None:
         moment = parse_moment(text, now=self.clock())

@@ -3,7 +3,7 @@
 - `cadence`: listens to `EventChanged`, `RegistrationChanged`, `PollChanged` and `CallChanged`
   (`handlers.events`) and writes the outbox rows the charter's cadence asks for (J-7, J-1, H-1…).
 - `messages`: the text of each reminder, in its reader's language and time zones, with the agenda.
-- `outbox`: claims due rows for the reminder sender (bot/reminder_sender.py) and records what became of
+- `outbox`: claims due rows for the outbox sender (bot/outbox_sender.py) and records what became of
   them.
 """
 

@@ -76,7 +76,7 @@ def test_metrics_count_reactions_and_read_the_outbox(slack: SlackBot) -> None:
 def test_a_tick_s_reminders_and_the_outbox_depth_reach_the_metrics(slack: SlackBot, clock) -> None:
     from datetime import timedelta
 
-    from bot.reminder_sender import ReminderSender
+    from bot.outbox_sender import OutboxSender
     from bot.scheduler import report_outbox, run_tick
 
     assert "inscrit" in slack.command("rex inscrire").json()["text"]  # J-1 and H-1 messages for Marie
@@ -85,7 +85,7 @@ def test_a_tick_s_reminders_and_the_outbox_depth_reach_the_metrics(slack: SlackB
         before = scrape(slack.url)
         assert value(before, "clubbot_outbox_depth") >= 2
         clock.now += timedelta(days=9, hours=5)  # 20 January 2027, 14:00 Paris: the eve of the REX
-        run_tick(slack.service, slack.deliverers, ReminderSender.for_deliverers(slack.service, slack.deliverers))
+        run_tick(slack.service, OutboxSender(slack.service, [platform.sender() for platform in slack.platforms]))
         after = scrape(slack.url)
     finally:
         metrics.set_outbox_depth_source(None)
@@ -103,12 +103,12 @@ def test_healthz_answers_503_when_the_database_is_gone(tmp_path: Path) -> None:
 
     service = build_service(settings)
     with BackgroundServer(create_app(settings, service)) as server:
-        assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok", "platforms": {}}
         service.db.dispose()
         shutil.rmtree(folder)
         response = httpx.get(f"{server.url}/healthz")
         assert response.status_code == 503
-        assert response.json() == {"status": "database unavailable"}
+        assert response.json()["status"] == "database unavailable"
 
 
 def test_log_format_json_writes_one_object_per_line(tmp_path: Path) -> None:

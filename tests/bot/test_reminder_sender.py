@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.delivery import Deliverer
-from bot.platforms.slack.client import SlackPlatform, make_client
-from bot.reminder_sender import ReminderSender, SlackSender
-from handlers import ClubSettings, Service
+from bot.outbox_sender import OutboxSender
+from bot.platforms.slack.client import make_client
+from bot.platforms.slack.sender import SlackSender
+from handlers import ClubSettings, Reply, Service
 from handlers.calendar.programme import load_programme
 from handlers.reminders import claim
 from storage import Database
@@ -82,31 +82,30 @@ def test_a_message_sent_just_before_a_crash_is_recorded_not_sent_again(database_
     db = Database(database_url)
     service = Service(db, ClubSettings(programme=load_programme()))
     with FakeSlackAPI() as api:
-        deliverer = Deliverer(service, SlackPlatform(make_client("xoxb-test", api.url)), CLUB_CHANNEL)
+        sender = SlackSender(make_client("xoxb-test", api.url), CLUB_CHANNEL)
         now = datetime.now(UTC)
         with db.transaction() as session:
             leased = claim(session, service.settings.programme, {"slack": CLUB_CHANNEL}, now, "dead",
                            lease=timedelta(seconds=-1))  # already expired: its process is gone
-        SlackSender(deliverer.platform, CLUB_CHANNEL).send(leased[0])  # ... and it had sent this one
-        stats = ReminderSender.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
+        sender.platform.direct(leased[0].user, Reply(leased[0].text), leased[0].key)  # ... and it had sent this one
+        stats = OutboxSender(service, [sender]).run(now + timedelta(seconds=1))
         assert (stats.sent, stats.recovered) == (2, 1)
         _each_once(api, 3)
     db.dispose()
 
 
 def test_on_mattermost_a_post_made_before_a_crash_is_found_by_its_props(database_url: str) -> None:
-    from bot.reminder_sender import MattermostSender
     from tests.support.mattermost import running_mattermost_bot
 
     with running_mattermost_bot(database_url) as bot:
         seed_fanout(database_url, 3, platform="mattermost")
-        service, deliverer = bot.service, bot.mm.deliverer
+        service, sender = bot.service, bot.mm.sender()
         now = datetime.now(UTC)
-        channels = {"mattermost": deliverer.club_channel}
+        channels = {"mattermost": sender.club_channel}
         with service.db.transaction() as session:
             leased = claim(session, service.settings.programme, channels, now, "dead", lease=timedelta(seconds=-1))
-        MattermostSender(deliverer.platform, deliverer.club_channel).send(leased[0])
-        stats = ReminderSender.for_deliverers(service, [deliverer]).run(now + timedelta(seconds=1))
+        sender.platform.direct(leased[0].user, Reply(leased[0].text), leased[0].key)
+        stats = OutboxSender(service, [sender]).run(now + timedelta(seconds=1))
         assert (stats.sent, stats.recovered) == (2, 1)
-        keys = Counter(post.props.get("club_reminder") for post in bot.api.posts.values())
+        keys = Counter(post.props.get("club_message") for post in bot.api.posts.values())
         assert sorted(count for key, count in keys.items() if key) == [1, 1, 1]

@@ -37,7 +37,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, FakeSlackAPI]]:
 def test_serve_answers_a_signed_help_command_within_three_seconds(served: tuple[str, FakeSlackAPI]) -> None:
     url, api = served
     api.add_user("U0MEMBER01", "Marie")
-    assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{url}/healthz").json()["status"] in ("ok", "degraded")  # Slack: connecting
     body = urlencode({"command": "/club", "text": "aide", "user_id": "U0MEMBER01", "user_name": "marie",
                       "channel_id": "C1", "team_id": "T1", "trigger_id": "1.2.3"})
     start = time.monotonic()

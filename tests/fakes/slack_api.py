@@ -36,6 +36,19 @@ class FakeMessage:
     blocks: list = field(default_factory=list)
     reactions: dict[str, list[str]] = field(default_factory=dict)
     metadata: dict | None = None
+    files: list[str] = field(default_factory=list)  # ids of the files shared with the message
+
+
+@dataclass
+class FakeFile:
+    """A file of the external upload: issued (`files.getUploadURLExternal`), uploaded, then shared."""
+
+    id: str
+    filename: str
+    length: int
+    content: bytes | None = None  # None until its bytes reach the upload URL
+    title: str = ""
+    channel: str | None = None  # where `files.completeUploadExternal` shared it
 
 
 class FakeSlackAPI:
@@ -48,11 +61,18 @@ class FakeSlackAPI:
         self.per_second: dict[str, int] = {}  # method -> calls allowed per second (rate-limit mode)
         self._windows: dict[str, tuple[int, int]] = {}  # method -> (second, calls in it)
         self.home_views: dict[str, dict] = {}  # user id -> the App Home last published for them
+        self.held: dict[str, threading.Event] = {}  # method -> calls wait until it is set
+        self.late: dict[str, float] = {}  # method -> seconds its answer takes, its effect being immediate
+        self.http_errors: dict[str, list[int]] = {}  # method -> queue of HTTP statuses (5xx) to answer with
+        self.files: dict[str, FakeFile] = {}  # file id -> the file, from the upload URL's issue on
+        self._file_ids = itertools.count(1)
         self.lock = threading.Lock()
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        # Slack's upload URLs are on another host (files.slack.com/upload/v1/…); here, another path.
+        self.upload_url = f"http://127.0.0.1:{self.server.server_address[1]}/upload/v1/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # -- test controls ----------------------------------------------------------------------
@@ -71,6 +91,18 @@ class FakeSlackAPI:
 
     def fail_next(self, method: str, error: str) -> None:
         self.errors.setdefault(method, []).append(error)
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls to `method` are received, then wait until the returned event is set (a stalled API)."""
+        gate = self.held[method] = threading.Event()
+        return gate
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """`method` takes effect at once and answers `seconds` later (past a client's timeout)."""
+        self.late[method] = seconds
+
+    def fail_http_next(self, method: str, status: int = 500) -> None:
+        self.http_errors.setdefault(method, []).append(status)
 
     def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
         self.rate_limits.setdefault(method, []).append(retry_after)
@@ -93,10 +125,10 @@ class FakeSlackAPI:
         return None
 
     def keys_posted(self) -> list[str]:
-        """The reminder keys carried by every message posted (a key twice is a duplicate someone saw)."""
+        """The outbox keys carried by every message posted (a key twice is a duplicate someone saw)."""
         with self.lock:
             return [m.metadata["event_payload"]["key"] for m in self.messages.values()
-                    if m.metadata and m.metadata.get("event_type") == "club_reminder"]
+                    if m.metadata and m.metadata.get("event_type") == "club_message"]
 
     def calls_to(self, method: str) -> list[Call]:
         with self.lock:
@@ -135,6 +167,8 @@ class FakeSlackAPI:
             retry_after = self._over_limit(method)
             if retry_after is not None:
                 return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
+            if self.http_errors.get(method):
+                return self.http_errors[method].pop(0), {}, {"ok": False, "error": "internal_error"}
             if self.errors.get(method):
                 return 200, {}, {"ok": False, "error": self.errors[method].pop(0)}
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -209,6 +243,55 @@ class FakeSlackAPI:
         return {"type": "message", "channel": message.channel,
                 "message": {"type": "message", "text": message.text, "ts": message.ts, "reactions": reactions}}
 
+    def api_files_getUploadURLExternal(self, params: dict) -> dict:  # noqa: N802 (Slack's method name)
+        """An upload URL for `length` bytes named `filename` (both required; a length of 0 is refused)."""
+        filename, length = params.get("filename"), str(params.get("length", ""))
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        if int(length) == 0:
+            return {"ok": False, "error": "missing_argument"}
+        file_id = f"F0{next(self._file_ids):09d}"
+        self.files[file_id] = FakeFile(file_id, filename, int(length))
+        return {"upload_url": self.upload_url + file_id, "file_id": file_id}
+
+    def upload(self, file_id: str, data: bytes) -> tuple[int, str]:
+        """A POST of the file's bytes to its upload URL: 200 "OK - <size>", as Slack's upload service answers."""
+        with self.lock:
+            found = self.files.get(file_id)
+            if found is None or found.channel is not None:
+                return 404, "Not Found"
+            found.content = data
+            return 200, f"OK - {len(data)}"
+
+    def api_files_completeUploadExternal(self, params: dict) -> dict:  # noqa: N802 (Slack's method name)
+        """Shares uploaded files in `channel_id` (a conversation id, never a user id), once: a file never
+        uploaded, or already completed, is `file_not_found`."""
+        try:
+            wanted = json.loads(params.get("files") or "")
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(f, dict) and f.get("id") for f in wanted):
+            return {"ok": False, "error": "invalid_arguments"}
+        found = [self.files.get(f["id"]) for f in wanted]
+        if any(f is None or f.content is None or f.channel is not None for f in found):
+            return {"ok": False, "error": "file_not_found"}
+        channel = params.get("channel_id")
+        if channel is not None and not channel.startswith(("C", "G", "D")):
+            return {"ok": False, "error": "channel_not_found"}
+        shared = []
+        for item, file in zip(wanted, found, strict=True):
+            assert file is not None
+            file.title = item.get("title") or file.filename
+            file.channel = channel or ""
+            shared.append({"id": file.id, "name": file.filename, "title": file.title, "size": len(file.content or b""),
+                           "channels": [channel] if channel and channel.startswith("C") else [],
+                           "ims": [channel] if channel and channel.startswith("D") else []})
+        if channel:
+            ts = self._new_ts()
+            self.messages[(channel, ts)] = FakeMessage(channel, ts, params.get("initial_comment") or "",
+                                                       files=[file.id for file in found if file])
+        return {"files": shared}
+
     def api_users_info(self, params: dict) -> dict:
         user = self.users.get(params["user"])
         if user is None:
@@ -241,7 +324,12 @@ class FakeSlackAPI:
                 method = urlparse(self.path).path.rsplit("/", 1)[-1]
                 with api.lock:
                     api.calls.append(Call(method, params, dict(self.headers)))
+                gate = api.held.get(method)
+                if gate is not None:
+                    gate.wait()
                 status, headers, body = api.answer(method, params)
+                if api.late.get(method):
+                    time.sleep(api.late[method])
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -251,10 +339,26 @@ class FakeSlackAPI:
                 self.end_headers()
                 self.wfile.write(payload)
 
+            def _upload(self, file_id: str) -> None:
+                data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with api.lock:
+                    api.calls.append(Call("upload", {"file_id": file_id}, dict(self.headers)))
+                status, text = api.upload(file_id, data)
+                payload = text.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def do_GET(self) -> None:  # noqa: N802
                 self._serve(dict(parse_qsl(urlparse(self.path).query)))
 
             def do_POST(self) -> None:  # noqa: N802
+                path = urlparse(self.path).path
+                if path.startswith("/upload/v1/"):
+                    self._upload(path.rsplit("/", 1)[-1])
+                    return
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     params = json.loads(raw or "{}")

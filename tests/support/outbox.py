@@ -62,15 +62,15 @@ def spawn_reminder_sender(url: str, slack_url: str, lease: float = 2.0) -> subpr
 
 
 def main(url: str, slack_url: str, lease: str) -> None:
-    from bot.delivery import Deliverer
-    from bot.platforms.slack.client import SlackPlatform, make_client
-    from bot.reminder_sender import ReminderSender
+    from bot.outbox_sender import OutboxSender
+    from bot.platforms.slack.client import make_client
+    from bot.platforms.slack.sender import SlackSender
     from handlers.reminders import outbox_depth
 
     db = Database(url)
     service = Service(db, ClubSettings(programme=load_programme()))
-    deliverer = Deliverer(service, SlackPlatform(make_client("xoxb-test", slack_url)), CLUB_CHANNEL)
-    reminder_sender = ReminderSender.for_deliverers(service, [deliverer], lease=timedelta(seconds=float(lease)))
+    reminder_sender = OutboxSender(service, [SlackSender(make_client("xoxb-test", slack_url), CLUB_CHANNEL)],
+                                   lease=timedelta(seconds=float(lease)))
     while True:
         stats = reminder_sender.run()
         with db.transaction() as session:

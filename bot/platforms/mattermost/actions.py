@@ -2,7 +2,9 @@
 
 Mattermost signs neither: a click counts only if its `context` carries our HMAC, a dialog only if
 its `state` was signed by us for the person submitting it. A refusal is answered the way
-Mattermost shows errors (HTTP 200 with an error message) and runs no handler.
+Mattermost shows errors (HTTP 200 with an error message) and runs no handler. A body of a shape no
+Mattermost server sends (a `context` that is not an object, a `submission` that is not one…) is
+refused before that, with a 400.
 """
 
 from __future__ import annotations
@@ -16,6 +18,18 @@ from handlers import ActionEvent, FormSubmission, Visibility
 log = logging.getLogger(__name__)
 STALE_BUTTON = "Ce bouton n'est plus valide : tapez la commande à nouveau (`/club aide`)."
 STALE_FORM = "Ce formulaire n'est plus valide : recommencez depuis la commande (`/club aide`)."
+MALFORMED = "Requête invalide."
+# What the handlers read, of the type Mattermost gives it (PostActionIntegrationRequest, SubmitDialogRequest).
+_ACTION = {"context": dict, "user_id": str, "user_name": str, "channel_id": str, "post_id": str, "trigger_id": str}
+_DIALOG = {"submission": dict, "user_id": str, "channel_id": str, "state": str, "cancelled": bool}
+
+
+def well_formed(payload: object, dialog: bool) -> bool:
+    """A JSON object whose fields we read have Mattermost's types (or are absent, or null)."""
+    if not isinstance(payload, dict):
+        return False
+    types = _DIALOG if dialog else _ACTION
+    return all(payload.get(name) is None or isinstance(payload[name], kind) for name, kind in types.items())
 
 
 def handle_action(mm: MattermostRuntime, payload: dict) -> dict:
@@ -32,12 +46,13 @@ def handle_action(mm: MattermostRuntime, payload: dict) -> dict:
         channel_id=channel, message_id=str(payload.get("post_id") or ""), action=action, value=value,
         received_at=mm.now(), profile=lambda: mm.platform.profile(user_id),
     )
-    replies = mm.open_forms(mm.service.handle_action(event), payload.get("trigger_id"), channel, user_id)
+    # A form opens now (its trigger is short-lived), and a plain note for the clicker rides on the answer
+    # (`ephemeral_text`, taken as it is: no Slack-style link parsing); the rest is in the outbox already.
+    replies = mm.open_forms(mm.service.handle_action(event).answer, payload.get("trigger_id"), channel, user_id)
     answer: dict = {}
-    # A plain note for the clicker rides on the answer (`ephemeral_text`); the rest goes through REST.
-    if replies and replies[0].visibility == Visibility.EPHEMERAL and not replies[0].buttons \
-            and replies[0].user is None and replies[0].channel is None and not replies[0].update:
-        answer["ephemeral_text"] = render.markdown(replies[0].text, mm.platform.username)
+    if replies and replies[0].visibility == Visibility.EPHEMERAL and not replies[0].buttons:
+        answer = {"ephemeral_text": render.markdown(replies[0].text, mm.platform.username),
+                  "skip_slack_parsing": True}
         replies = replies[1:]
     mm.later(replies, channel, user_id)
     return answer
@@ -60,5 +75,5 @@ def handle_dialog(mm: MattermostRuntime, payload: dict) -> dict:
     replies, error = mm.service.handle_form(submission)
     if error:
         return {"error": render.markdown(error, mm.platform.username)}  # the dialog stays open
-    mm.later(replies, channel, user_id)
+    mm.later(replies.answer, channel, user_id)
     return {}

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from mattermostautodriver import Client, TypedDriver
 from mattermostautodriver.exceptions import NotEnoughPermissions, ResourceNotFound
 
+from bot.platforms.base import KEY_FIELD
 from bot.platforms.mattermost import render
-from handlers import Profile, Reply
+from handlers import Attachment, Profile, Reply
 
 log = logging.getLogger(__name__)
 EMOJI_ALIASES = {"thumbsup": "+1", "thumbsdown": "-1", "heavy_check_mark": "white_check_mark"}
@@ -102,15 +103,19 @@ class MattermostPlatform:
         user = self.driver.users.get_user(user_id)
         self.remember(user_id, user.get("username", ""))
         full = " ".join(part for part in (user.get("first_name"), user.get("last_name")) if part)
+        guest = "system_guest" in str(user.get("roles") or "").split()  # Mattermost's guest accounts
         return Profile(display_name=user.get("nickname") or full or user.get("username"),
-                       tz=effective_timezone(user.get("timezone")), locale=user.get("locale") or None)
+                       tz=effective_timezone(user.get("timezone")), locale=user.get("locale") or None,
+                       guest=guest)
 
     # -- the Platform contract ----------------------------------------------------------------
     def _post_body(self, reply: Reply) -> tuple[str, dict]:
         return render.message(reply, self.username, self.action_url(), self.secret)
 
-    def post(self, channel: str, reply: Reply) -> str:
+    def post(self, channel: str, reply: Reply, key: str | None = None) -> str:
         message, props = self._post_body(reply)
+        if key:
+            props = {**props, KEY_FIELD: key}
         return self.driver.posts.create_post(channel_id=channel, message=message, props=props)["id"]
 
     def update(self, channel: str, message_id: str, reply: Reply) -> None:
@@ -132,9 +137,12 @@ class MattermostPlatform:
             log.info("ephemeral post refused in %s; sending a direct message", channel)
             self.direct(user, reply)
 
-    def direct(self, user: str, reply: Reply) -> tuple[str, str]:
-        channel = self.driver.channels.create_direct_channel([self.bot_id, user])["id"]
-        return channel, self.post(channel, reply)
+    def direct_channel(self, user: str) -> str:
+        return self.driver.channels.create_direct_channel([self.bot_id, user])["id"]
+
+    def direct(self, user: str, reply: Reply, key: str | None = None) -> tuple[str, str]:
+        channel = self.direct_channel(user)
+        return channel, self.post(channel, reply, key)
 
     def reactions(self, channel: str, message_id: str) -> dict[str, set[str]]:
         """People's reactions (the bot's own invitations left out, as the websocket ignores them)."""
@@ -144,6 +152,13 @@ class MattermostPlatform:
                 continue
             found.setdefault(normalise_emoji(reaction["emoji_name"]), set()).add(reaction["user_id"])
         return found
+
+    def upload(self, channel: str, attachment: Attachment) -> None:
+        """A file is uploaded into a channel, then shown by a post that carries its id (`file_ids`)."""
+        uploaded = self.driver.files.upload_file(
+            channel_id=channel, files=(attachment.filename, attachment.content.encode("utf-8"), attachment.mime))
+        file_ids = [info["id"] for info in uploaded["file_infos"]]
+        self.driver.posts.create_post(channel_id=channel, message="", file_ids=file_ids)
 
     # -- dialogs ------------------------------------------------------------------------------
     def open_dialog(self, trigger_id: str, url: str, dialog: dict) -> None:

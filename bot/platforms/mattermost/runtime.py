@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.delivery import Deliverer
+from bot.platforms.base import health, keep_trying
 from bot.platforms.mattermost import render
 from bot.platforms.mattermost.client import MattermostPlatform, make_driver
 from bot.settings import Settings
@@ -29,25 +32,46 @@ class MattermostRuntime:
     club_channel: str | None = None
     public_url: str | None = None
     deliverer: Deliverer = field(init=False)
+    # Wakes the outbox sender, which posts what the handlers queued (set by whoever runs it).
+    wake: Callable[[], None] = lambda: None
+    reachable: bool | None = None  # None until users/me first answers or fails
 
     def __post_init__(self) -> None:
-        self.deliverer = Deliverer(self.service, self.platform, self.club_channel)
+        self.deliverer = Deliverer(self.platform, self.club_channel)
         self.platform.action_url = self.action_url
         self.platform.secret = self.secret
+        self.service.platforms.add(self.platform.name)
 
-    def later(self, replies: list[Reply], channel: str | None, user: str | None) -> None:
-        """REST calls happen after the HTTP answer, off the request thread (a 429 may make them wait)."""
-        if replies:
-            self.executor.submit(self.deliverer.deliver, replies, channel, user)
+    def sender(self):
+        from bot.platforms.mattermost.sender import MattermostSender
+
+        return MattermostSender(self.platform, self.club_channel)
+
+    def connect(self) -> threading.Thread:
+        """Who the bot is (users/me), asked in the background until Mattermost answers."""
+        def check() -> bool:
+            try:
+                self.platform.bot_id  # noqa: B018 (asked for its effect: the answer is kept)
+                self.reachable = True
+            except Exception:
+                self.reachable = False
+                log.warning("Mattermost unreachable for now (users/me)", exc_info=True)
+            return self.reachable
+
+        return keep_trying(check, "mattermost-connect")
+
+    def health(self) -> str:
+        return health(self.reachable)
+
+    def later(self, answer: list[Reply], channel: str | None, user: str | None) -> None:
+        """After the HTTP answer, off the request thread: what the answer could not carry is shown, and
+        the outbox sender posts the rest, already committed."""
+        if answer:
+            self.executor.submit(self.deliverer.deliver, answer, channel, user)
+        self.wake()
 
     def now(self) -> datetime:
         return self.service.clock() if self.service else datetime.now(UTC)
-
-    def learn_url(self, base_url: str) -> None:
-        """Without MATTERMOST_PUBLIC_URL, the address Mattermost called for the slash command is ours."""
-        if self.public_url is None and base_url:
-            self.public_url = base_url.rstrip("/")
-            log.info("Mattermost callbacks will go to %s (set MATTERMOST_PUBLIC_URL to choose)", self.public_url)
 
     def action_url(self) -> str:
         return f"{self.public_url or ''}/mattermost/action"

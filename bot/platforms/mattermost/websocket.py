@@ -127,7 +127,6 @@ class ReactionListener(threading.Thread):
             event = reaction_event(message, bot_id, self.mm) if isinstance(message, dict) else None
             if event is None:
                 return
-            replies = self.mm.service.handle_reaction(event)
-            self.mm.later(replies, event.channel_id, event.user_id)
+            self.mm.later(self.mm.service.handle_reaction(event).answer, event.channel_id, event.user_id)
         except Exception:
             log.exception("Mattermost websocket event skipped")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.delivery import Deliverer
+from bot.platforms.base import health, keep_trying
 from bot.platforms.slack.client import SlackPlatform
 from handlers import Reply, Service
 
@@ -24,14 +27,32 @@ class SlackRuntime:
     deliverer: Deliverer = field(init=False)
     # Who opened the App Home in this process: their home is republished after what they do.
     home_seen: set[str] = field(default_factory=set)
+    # Wakes the outbox sender, which posts what the handlers queued (set by whoever runs it).
+    wake: Callable[[], None] = lambda: None
 
     def __post_init__(self) -> None:
-        self.deliverer = Deliverer(self.service, self.platform, self.club_channel)
+        self.deliverer = Deliverer(self.platform, self.club_channel)
+        self.service.platforms.add(self.platform.name)
 
-    def later(self, replies: list[Reply], channel: str | None, user: str | None) -> None:
-        """Web API calls happen after the ack, off the request thread, so the 3 s ack is never at risk."""
-        if replies:
-            self.executor.submit(self.deliverer.deliver, replies, channel, user)
+    def sender(self):
+        from bot.platforms.slack.sender import SlackSender
+
+        return SlackSender(self.platform.client, self.club_channel, self.platform.identity)
+
+    def connect(self) -> threading.Thread:
+        """auth.test in the background until Slack answers: the bot starts, and serves the other platforms,
+        while Slack is unreachable; /healthz says so meanwhile."""
+        return keep_trying(self.platform.check, "slack-connect")
+
+    def health(self) -> str:
+        return health(self.platform.identity.reachable)
+
+    def later(self, answer: list[Reply], channel: str | None, user: str | None) -> None:
+        """After the ack, off the request thread (the 3 s ack is never at risk): what the ack could not
+        carry of the answer is shown, and the outbox sender posts the rest, already committed."""
+        if answer:
+            self.executor.submit(self.deliverer.deliver, answer, channel, user)
+        self.wake()
 
     def publish_home(self, user_id: str) -> None:
         """Builds and publishes one person's App Home (views.publish); failures are logged, not raised."""

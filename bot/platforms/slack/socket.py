@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.outbox_sender import start_outbox
 from bot.runtime import build_service
 from bot.scheduler import start_scheduler
 from bot.settings import Settings, SettingsError
@@ -21,8 +23,10 @@ def run_socket_mode(settings: Settings) -> None:
 
     service = build_service(settings)
     app, slack = build_slack_app(settings, service, http_mode=False)
-    scheduler = start_scheduler(service, [slack.deliverer])
+    outbox = start_outbox(service, [slack], timedelta(seconds=settings.outbox_lease_seconds))
+    scheduler = start_scheduler(service, outbox)
     try:
         SocketModeHandler(app, app_token).start()
     finally:
         scheduler.shutdown(wait=False)
+        outbox.stop()

@@ -29,7 +29,7 @@ def club_button(ack: Ack, body: dict, action: dict, slack: SlackRuntime) -> None
         received_at=slack.now(), profile=lambda: slack.platform.profile(user_id),
     )
     # A button may ask for more (an objection's reason): its form opens as a modal with the click's trigger.
-    replies = open_forms(slack.service.handle_action(event), body.get("trigger_id"), channel, slack)
+    replies = open_forms(slack.service.handle_action(event).answer, body.get("trigger_id"), channel, slack)
     slack.later(replies, channel, user_id)
     slack.refresh_home(user_id)
 
@@ -50,7 +50,7 @@ def form_submitted(ack: Ack, body: dict, view: dict, slack: SlackRuntime) -> Non
         ack(response_action="errors", errors={next(iter(values), "value"): error[:2000]})
         return
     ack()
-    slack.later(replies, channel, user_id)
+    slack.later(replies.answer, channel, user_id)
     slack.refresh_home(user_id)
 
 

@@ -52,7 +52,7 @@ def open_forms(replies: list[Reply], trigger_id: str | None, channel: str, slack
 def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> bool:
     """Answers on the ack; True when a form was opened (a Web API call during the request)."""
     command = to_command(body, slack)
-    replies = slack.service.handle_command(command)
+    replies = slack.service.handle_command(command).answer
     forms = any(reply.form is not None for reply in replies)
     replies = open_forms(replies, body.get("trigger_id"), command.channel_id, slack)
     first, rest = split_for_ack(replies)

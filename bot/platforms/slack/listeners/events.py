@@ -22,7 +22,7 @@ def reaction(body: dict, event: dict, slack: SlackRuntime, added: bool) -> None:
         channel_id=item["channel"], message_id=item["ts"], emoji=normalise_emoji(event["reaction"]),
         added=added, received_at=slack.now(),
     )
-    slack.later(slack.service.handle_reaction(neutral), item["channel"], event["user"])
+    slack.later(slack.service.handle_reaction(neutral).answer, item["channel"], event["user"])
     slack.refresh_home(event["user"])
 
 

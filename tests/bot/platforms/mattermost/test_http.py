@@ -6,10 +6,12 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.outbox_sender import OutboxSender
 from bot.platforms.mattermost.run import register_command
 from bot.scheduler import run_tick
 from handlers import Anchor, Button, Form, FormField, Reply, UserError, Visibility
@@ -20,6 +22,7 @@ from tests.fakes.mattermost_api import BOT_USER
 from tests.support.mattermost import (
     ADMIN,
     CLUB_CHANNEL,
+    COMMAND_TOKEN,
     MATTERMOST,
     MattermostBot,
     corpus_user,
@@ -81,6 +84,11 @@ def test_help_answers_in_french_at_once(mattermost: MattermostBot) -> None:
     assert "**club-bot**" in body["text"]  # Mattermost's Markdown is ours: bold stays **
 
 
+def profiles_asked(mattermost: MattermostBot) -> list:
+    """GET /users/{id} for people (the bot asks /users/me for itself at start)."""
+    return [call for call in mattermost.api.calls_to("GET /users/{id}") if call.path != "/users/me"]
+
+
 @pytest.mark.parametrize(("user", "name", "zone"), [
     (MARIE, "marie.dupont", "Guyane (America/Cayenne)"),  # useAutomaticTimezone "false": the manual zone
     (ALAN, "alan", "Paris (Europe/Paris)"),  # automatic zone
@@ -91,9 +99,9 @@ def test_first_contact_takes_the_zone_from_the_mattermost_profile(mattermost: Ma
                                                                   name: str, zone: str) -> None:
     profile = mattermost.command("moi", user=user, user_name=name).json()["text"]
     assert f"Fuseau : {zone}" in profile
-    assert len(mattermost.api.calls_to("GET /users/{id}")) == 1
+    assert len(profiles_asked(mattermost)) == 1
     mattermost.command("moi", user=user, user_name=name)
-    assert len(mattermost.api.calls_to("GET /users/{id}")) == 1  # fetched once, then remembered
+    assert len(profiles_asked(mattermost)) == 1  # fetched once, then remembered
 
 
 def test_profile_name_comes_from_mattermost(mattermost: MattermostBot) -> None:
@@ -129,7 +137,7 @@ def test_wrong_or_missing_command_token_is_refused_and_writes_nothing(mattermost
     response = mattermost.command("institution Pirates", token=token)
     assert response.status_code == 401
     assert members(mattermost) == 0
-    assert mattermost.api.calls == []
+    assert [call for call in mattermost.api.calls if call.path != "/users/me"] == []  # who the bot is: at start
 
 
 def test_every_configured_token_is_accepted(mattermost: MattermostBot) -> None:
@@ -197,7 +205,8 @@ def test_button_click_with_our_signature_runs_the_handler(mattermost: Mattermost
 
     response = mattermost.click(post, "S'inscrire", user=MARIE, user_name="marie.dupont")
     assert response.status_code == 200
-    assert response.json() == {"ephemeral_text": "Inscription enregistrée pour la séance 42."}
+    assert response.json() == {"ephemeral_text": "Inscription enregistrée pour la séance 42.",
+                               "skip_slack_parsing": True}
     assert clicks == [(MARIE, "42")]
     posts = posted(mattermost, 2)
     assert posts[-1].message == "Une inscription de plus." and posts[-1].channel_id == CLUB_CHANNEL
@@ -333,7 +342,7 @@ def test_scheduled_reminders_reach_mattermost_as_direct_messages(mattermost: Mat
 
     temporary.ticks.append(job)
     runtime = mattermost.mm
-    assert run_tick(mattermost.service, [runtime.deliverer]) == 2
+    assert run_tick(mattermost.service, OutboxSender(mattermost.service, [runtime.sender()])) == 3
     posts = {p.message: p for p in mattermost.api.posts.values()}
     assert set(posts) == {"Rappel : rencontre demain à 10 h", "La rencontre commence"}
     assert posts["La rencontre commence"].channel_id == CLUB_CHANNEL
@@ -341,13 +350,18 @@ def test_scheduled_reminders_reach_mattermost_as_direct_messages(mattermost: Mat
     assert MARIE in direct.body and posts["Rappel : rencontre demain à 10 h"].channel_id != CLUB_CHANNEL
 
 
-def test_without_a_public_url_buttons_point_where_mattermost_called(mattermost: MattermostBot,
-                                                                    temporary: Registry) -> None:
-    mattermost.mm.public_url = None
-    add_verb(temporary, "bouton-test", lambda ctx, args: [Reply("Choisissez", buttons=[Button("Oui", "x")])])
-    body = mattermost.command("bouton-test").json()
-    action = body["attachments"][0]["actions"][0]
-    assert action["integration"]["url"] == f"{mattermost.url}/mattermost/action"
+def test_buttons_point_at_the_public_url_whatever_host_the_request_names(database_url: str, clock) -> None:
+    """The Host header is the sender's to choose: callbacks go where MATTERMOST_PUBLIC_URL says, always."""
+    public = "https://club-bot.example.gouv.fr"
+    with running_mattermost_bot(database_url, clock=clock, mattermost_public_url=public) as bot:
+        add_verb(bot.service.registry, "bouton-test",
+                 lambda ctx, args: [Reply("Choisissez", buttons=[Button("Oui", "x")])])
+        body = urlencode({"command": "/club", "text": "bouton-test", "user_id": ALAN, "channel_id": CLUB_CHANNEL,
+                          "token": COMMAND_TOKEN})
+        answer = bot.http.post("/mattermost/command", content=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Host": "attacker.example"}).json()
+    action = answer["attachments"][0]["actions"][0]
+    assert action["integration"]["url"] == f"{public}/mattermost/action"
     assert action["id"].isalnum() and action["name"] == "Oui"
 
 

@@ -14,7 +14,7 @@ from handlers import Anchor, Reply, Visibility
 from storage.models import Member, ProcessedEvent
 from tests.conftest import CORPUS
 from tests.support.registry import throwaway_verb
-from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
+from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot, trigger_id
 
 SLACK = CORPUS / "slack"
 
@@ -156,9 +156,12 @@ def test_unknown_command_gets_the_closest_verb(slack: SlackBot) -> None:
     assert "Vouliez-vous dire `/club fuseau`" in text
 
 
-def test_healthz_checks_the_database(slack: SlackBot) -> None:
+def test_healthz_checks_the_database_and_slack(slack: SlackBot) -> None:
+    deadline = time.monotonic() + 10
+    while slack.http.get("/healthz").json()["platforms"]["slack"] != "ok" and time.monotonic() < deadline:
+        time.sleep(0.05)  # auth.test runs in the background from the start
     response = slack.http.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json() == {"status": "ok", "platforms": {"slack": "ok"}}
 
 
 def test_slash_command_body_of_the_corpus_reaches_the_router(slack: SlackBot) -> None:
@@ -175,7 +178,9 @@ def test_slash_command_body_of_the_corpus_reaches_the_router(slack: SlackBot) ->
 
     slack.api.add_user("UADMIN01", "Camille")
     assert slack.command("appel ouvrir", user="UADMIN01").status_code == 200
-    proposed = slack.post(body).json()["text"]
+    # The same person typing the same command again: Slack gives it a new trigger id (and signature).
+    again = body.replace(fields["trigger_id"][0], trigger_id())
+    proposed = slack.post(again).json()["text"]
     assert proposed.startswith("Proposition #1 enregistrée et publiée dans le canal du Club.")
     posts = slack.api.wait_for("chat.postMessage", count=2)  # the call's announcement, then the proposal
     published = [post.params for post in posts if "Numérique" in post.params["text"]]

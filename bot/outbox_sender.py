@@ -1,0 +1,377 @@
+"""The outbox sender: claims due rows of the two outboxes — messages posted after an answer, and
+reminders — sends each once, and records the platform's message.
+
+Several processes may run it on one PostgreSQL: a row is leased to one of them (`FOR UPDATE SKIP
+LOCKED`). Each message carries its row's key (Slack message metadata, Mattermost post props); a row
+whose lease ran out — its process died between sending and recording — is looked up on the platform
+before any second attempt, so nobody sees it twice. A 429 pauses that platform for exactly Retry-After
+seconds (never on a listener's thread); posts in one channel are spaced as the platform asks. A
+message the platform refuses for good (the bot is not in the channel, the blocks are invalid) is not
+retried: its author is told.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.platforms.base import Platform
+from bot.recount import read_reactions
+from handlers import Reply, Service, Visibility
+from handlers import outbox as messages
+from handlers.reminders import Delivery, claim, ensure_programme, mark_failed, mark_sent, mark_skipped
+from storage.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+MESSAGE_BATCH = 10  # posts in one channel go at about one a second: a batch ends well within its lease
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after
+
+
+class Refused(Exception):
+    """The platform refused the call for good (`reason`: its error code): trying again would not help."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Sender:
+    """A platform as the outbox sender uses it. `call` turns the platform's errors into `RateLimited`
+    (wait, then again) and `Refused` (never again); `find` looks a key up after an unsure attempt."""
+
+    channel_interval = 0.0  # seconds between two posts in one channel, once a burst is spent
+    channel_burst = 1  # posts a channel takes at once
+
+    def __init__(self, platform: Platform, club_channel: str | None) -> None:
+        self.platform = platform
+        self.name = platform.name
+        self.club_channel = club_channel
+
+    def call(self, method: Callable, *args: object, **kwargs: object):
+        return method(*args, **kwargs)
+
+    def find(self, channel: str | None, user: str | None, key: str, since: datetime) -> tuple[str, str] | None:
+        """(channel, message id) of the message carrying `key`, or None: unknown, or it cannot be read."""
+        return None
+
+
+@dataclass
+class DispatchStats:
+    """What one run did, for logs and metrics: sent, failed (will be retried), deferred by rate limits."""
+
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0  # waits on a 429's Retry-After
+    recovered: int = 0  # found already on the platform after a crash: recorded, not sent again
+    skipped: int = 0
+    refused: int = 0  # refused for good by the platform: its author was told
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reply goes: `post` in channel, `dm` to user, `ephemeral` to user in channel."""
+
+    how: str
+    channel: str | None = None
+    user: str | None = None
+
+
+def target_of(reply: Reply, origin: messages.Origin, club_channel: str | None) -> Target | None:
+    """The platform destination of a reply, from its visibility and where the action happened."""
+    user = reply.user or origin.user
+    match reply.visibility:
+        case Visibility.EPHEMERAL:
+            if user is None:
+                return None
+            channel = reply.channel or origin.channel
+            return Target("ephemeral", channel, user) if channel else Target("dm", None, user)
+        case Visibility.DM:
+            return Target("dm", None, user) if user else None
+        case Visibility.CLUB:
+            channel = reply.channel or club_channel or origin.channel
+        case _:
+            channel = reply.channel or origin.channel
+    return Target("post", channel) if channel else None
+
+
+class OutboxSender:
+    def __init__(self, service: Service, senders: Sequence[Sender], worker: str | None = None,
+                 batch: int = 100, lease: timedelta = timedelta(minutes=5),
+                 sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.service = service
+        self.senders = {sender.name: sender for sender in senders}
+        service.platforms.update(self.senders)
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.batch, self.lease = batch, lease
+        self.sleep, self.monotonic = sleep, monotonic
+        self._credit: dict[tuple[str, str], tuple[float, float]] = {}  # channel -> (posts allowed, at)
+        self._paused_until: dict[str, float] = {}
+        self._years: set[int] = set()
+
+    def run(self, now: datetime | None = None, limit: int | None = None) -> DispatchStats:
+        """Everything due at `now` (the service's clock by default): messages first, then reminders."""
+        stats = self.run_messages(now)
+        self.run_reminders(now, limit, stats)
+        return stats
+
+    # -- messages -----------------------------------------------------------------------------
+    def run_messages(self, now: datetime | None = None) -> DispatchStats:
+        stats = DispatchStats()
+        while True:
+            with self.service.db.transaction() as session:
+                items = messages.claim(session, list(self.senders), now or self.service.clock(), self.worker,
+                                       MESSAGE_BATCH, self.lease)
+            if not items:
+                break
+            for item in items:
+                self._message(item, stats, now)
+        if stats.failed or stats.refused or stats.recovered:
+            log.info("outbox: %s sent, %s to retry, %s refused, %s recovered", stats.sent, stats.failed,
+                     stats.refused, stats.recovered)
+        return stats
+
+    def next_due(self) -> datetime | None:
+        """When the earliest message waiting is due: a retry, or one whose lease runs out (its process
+        died while posting it). None: nothing waits."""
+        platforms = list(self.senders)
+        with self.service.db.transaction() as session:
+            moments = [session.scalar(select(func.min(OutboxMessage.not_before)).where(
+                OutboxMessage.platform.in_(platforms), OutboxMessage.state == messages.PENDING)),
+                session.scalar(select(func.min(OutboxMessage.lease_until)).where(
+                    OutboxMessage.platform.in_(platforms), OutboxMessage.state == messages.SENDING))]
+        found = [moment for moment in moments if moment is not None]
+        return min(found) if found else None
+
+    def _record(self, now: datetime | None, outcome: Callable) -> None:
+        with self.service.db.transaction() as session:
+            outcome(session, now or self.service.clock())
+
+    def _message(self, item: messages.Outgoing, stats: DispatchStats, now: datetime | None) -> None:
+        sender, worker = self.senders[item.origin.platform], self.worker
+        try:
+            self._send_message(sender, item, stats, now)
+        except Refused as refused:
+            stats.refused += 1
+            reason = refused.reason
+            log.warning("outbox message %s refused by %s: %s", item.id, sender.name, reason)
+            self._record(now, lambda s, t: messages.mark_failed(s, item.id, worker, reason, t, permanent=reason))
+        except Exception as error:
+            stats.failed += 1
+            log.warning("outbox message %s not sent on %s", item.id, sender.name, exc_info=True)
+            note = repr(error)
+            self._record(now, lambda s, t: messages.mark_failed(s, item.id, worker, note, t))
+
+    def _send_message(self, sender: Sender, item: messages.Outgoing, stats: DispatchStats,
+                      now: datetime | None) -> None:
+        reply, worker = item.reply, self.worker
+        if reply.recount is not None:
+            state = read_reactions(self.service, sender.platform, reply.recount.anchors)
+            moment = now or self.service.clock()
+            self.service.handle_recount(sender.name, reply.recount, state,
+                                        done=lambda s: messages.mark_sent(s, item.id, worker, moment))
+            stats.sent += 1
+            return
+        if reply.update:
+            if reply.anchor is not None:
+                for channel, message_id in self.service.posted_for(sender.name, reply.anchor):
+                    self._paced(sender, None, stats, sender.platform.update, channel, message_id, reply)
+            self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
+            stats.sent += 1
+            return
+        target = target_of(reply, item.origin, sender.club_channel)
+        if target is None:
+            raise Refused("no_channel")
+        if target.how == "ephemeral":  # nothing to find again: at worst shown twice to one person
+            self._paced(sender, None, stats, sender.platform.ephemeral, target.channel, target.user, reply)
+            self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
+            stats.sent += 1
+            return
+        posted = item.posted
+        if posted is None and item.retry:
+            posted = sender.find(target.channel, target.user, item.key, item.since)
+            if posted is not None:
+                stats.recovered += 1
+        if posted is None:
+            if target.how == "dm":
+                posted = self._paced(sender, None, stats, sender.platform.direct, target.user, reply, item.key)
+            else:
+                message_id = self._paced(sender, target.channel, stats, sender.platform.post, target.channel,
+                                         reply, item.key)
+                posted = (target.channel, message_id)
+            stats.sent += 1
+        if item.posted is None:
+            channel, message_id = posted
+            self._record(now, lambda s, t: messages.mark_posted(s, item.id, worker, channel, message_id, t,
+                                                                sender.name, reply.anchor))
+        channel, message_id = posted
+        for emoji in reply.reactions:
+            self._paced(sender, None, stats, sender.platform.add_reaction, channel, message_id, emoji)
+        for attachment in getattr(reply, "attachments", ()):
+            self._paced(sender, None, stats, sender.platform.upload, channel, attachment)  # type: ignore[attr-defined]
+        self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
+
+    # -- reminders ----------------------------------------------------------------------------
+    def run_reminders(self, now: datetime | None = None, limit: int | None = None,
+                      stats: DispatchStats | None = None) -> DispatchStats:
+        """Sends every reminder due at `now`, batch after batch."""
+        stats = stats or DispatchStats()
+        channels = {name: sender.club_channel for name, sender in self.senders.items()}
+        handled = 0
+        self._ensure_programme(now or self.service.clock())
+        while limit is None or handled < limit:
+            moment = now or self.service.clock()
+            with self.service.db.transaction() as session:
+                deliveries = claim(session, self.service.settings.programme, channels, moment, self.worker,
+                                   self.batch if limit is None else min(self.batch, limit - handled),
+                                   self.lease)
+            if not deliveries:
+                break
+            outcomes = [self._reminder(delivery, stats) for delivery in deliveries]
+            with self.service.db.transaction() as session:  # a crash before this commit loses nothing
+                moment = now or self.service.clock()
+                for outcome in outcomes:
+                    outcome(session, moment)
+            handled += len(deliveries)
+        if stats.sent or stats.failed or stats.recovered:
+            log.info("reminders: %s sent, %s failed, %s recovered, %s rate-limit waits", stats.sent,
+                     stats.failed, stats.recovered, stats.deferred)
+        return stats
+
+    def _ensure_programme(self, now: datetime) -> None:
+        year = now.year
+        if year in self._years:
+            return
+        try:
+            with self.service.db.transaction() as session:
+                ensure_programme(session, self.service.settings, self.service.registry, self.service.club_id, now)
+            self._years.add(year)
+        except Exception:
+            log.exception("the programme of %s could not be generated; its reminders wait", year)
+
+    def _reminder(self, delivery: Delivery, stats: DispatchStats) -> Callable:
+        """Sends one reminder; returns how to record the outcome (recorded per batch, in one transaction)."""
+        sender = self.senders[delivery.platform]
+        reminder_id, worker = delivery.id, self.worker
+        try:
+            found = sender.find(delivery.channel, delivery.user, delivery.key, delivery.since) \
+                if delivery.retry else None
+            if found is not None:
+                stats.recovered += 1
+            elif delivery.stale:
+                stats.skipped += 1
+                return lambda s, t: mark_skipped(s, reminder_id, worker, delivery.stale or "", t)
+            elif delivery.user is not None:
+                found = self._paced(sender, None, stats, sender.platform.direct, delivery.user,
+                                    Reply(delivery.text), delivery.key)
+                stats.sent += 1
+            else:
+                found = (delivery.channel, self._paced(sender, delivery.channel, stats, sender.platform.post,
+                                                       delivery.channel, Reply(delivery.text), delivery.key))
+                stats.sent += 1
+        except Exception as error:
+            log.warning("reminder %s not sent on %s", delivery.id, delivery.platform, exc_info=True)
+            stats.failed += 1
+            reason = repr(error)
+            return lambda s, t: mark_failed(s, reminder_id, worker, reason, t)
+        channel, message_id = found
+        return lambda s, t: mark_sent(s, reminder_id, worker, channel, message_id, t)
+
+    # -- pace ---------------------------------------------------------------------------------
+    def _paced(self, sender: Sender, channel: str | None, stats: DispatchStats, method: Callable, *args: object):
+        """Calls the platform, waiting out its Retry-After as often as it asks; a post (`channel` given)
+        also waits for the channel's interval since the last post there."""
+        if channel and sender.channel_interval:
+            self._take_turn(sender, channel)
+        while True:
+            wait = self._paused_until.get(sender.name, 0.0) - self.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+            try:
+                result = sender.call(method, *args)
+            except RateLimited as limited:
+                stats.deferred += 1
+                self._paused_until[sender.name] = self.monotonic() + limited.retry_after
+                continue
+            return result
+
+    def _take_turn(self, sender: Sender, channel: str) -> None:
+        """A burst goes at once, then one post per interval: the channel's credit refills with time."""
+        now = self.monotonic()
+        credit, at = self._credit.get((sender.name, channel), (float(sender.channel_burst), now))
+        credit = min(float(sender.channel_burst), credit + (now - at) / sender.channel_interval)
+        if credit < 1:
+            self.sleep((1 - credit) * sender.channel_interval)
+            now, credit = self.monotonic(), 1.0
+        self._credit[(sender.name, channel)] = (credit - 1, now)
+
+
+class OutboxWorker:
+    """The thread that sends what a command queued, as soon as it is committed: the listeners `wake` it.
+    Idle, it waits for the next wake or the next retry, and polls nothing."""
+
+    def __init__(self, sender: OutboxSender) -> None:
+        self.sender = sender
+        self._wake = threading.Event()
+        self._reminders = False
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def wake(self, reminders: bool = False) -> None:
+        with self._lock:
+            self._reminders = self._reminders or reminders
+            if self._thread is None and not self._stopped:
+                self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stopped = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        timeout: float | None = None
+        while not self._stopped:
+            self._wake.wait(timeout)
+            self._wake.clear()
+            if self._stopped:
+                return
+            with self._lock:
+                reminders, self._reminders = self._reminders, False
+            try:
+                self.sender.run_messages()
+                if reminders:
+                    self.sender.run_reminders()
+                due = self.sender.next_due()
+                clock = self.sender.service.clock()
+                timeout = None if due is None else max(0.05, (due - clock).total_seconds())
+            except Exception:
+                log.exception("outbox run failed; trying again shortly")
+                timeout = 5.0
+
+
+def start_outbox(service: Service, runtimes: Sequence, lease: timedelta = timedelta(minutes=1)) -> OutboxWorker:
+    """One outbox worker for the platforms of this process (each runtime gives its sender, and is given
+    the worker's `wake`), woken once at start for what an earlier process left unsent."""
+    worker = OutboxWorker(OutboxSender(service, [runtime.sender() for runtime in runtimes], lease=lease))
+    for runtime in runtimes:
+        runtime.wake = worker.wake
+    worker.wake()
+    return worker
