@@ -29,7 +29,7 @@ from handlers.core import (
     UserError,
 )
 from handlers.i18n import N_, lang_of, translate
-from handlers.members.lookup import ensure_member, find_member
+from handlers.members.lookup import ensure_member, find_member, note_profile
 from handlers.outbox import Origin, Replies, answer, queue
 from handlers.registry import Registry, Verb
 from handlers.text import parse_number
@@ -291,8 +291,10 @@ class Service:
         if (platform, user_id) in self._known:
             return None
         with self.db.transaction() as session:
-            if find_member(session, self.club_id, platform, user_id) is not None:
-                self._known.add((platform, user_id))
+            member = find_member(session, self.club_id, platform, user_id)
+            if member is not None and (member.profiled or loader is None):
+                if member.profiled:
+                    self._known.add((platform, user_id))
                 return None
         profile = None
         if loader is not None:
@@ -301,16 +303,19 @@ class Service:
             except Exception:
                 log.warning("profile of %s:%s unavailable", platform, user_id, exc_info=True)
         with self.db.transaction() as session:
-            ensure_member(session, self._club_in(session), self.settings, platform, user_id,
-                          user_name or user_id, profile)
-        self._known.add((platform, user_id))
+            member = ensure_member(session, self._club_in(session), self.settings, platform, user_id,
+                                   user_name or user_id, profile)
+            if profile is not None:
+                note_profile(member, self.settings, profile)
+        self._known.add((platform, user_id))  # read or not, not asked again by this process
         return profile
 
     def _context(self, session: Session, platform: str, user_id: str, user_name: str, channel_id: str,
                  locale: str | None, profile: Profile | None, mentions: dict[str, str]) -> Context:
         club = self._club_in(session)
         member = ensure_member(session, club, self.settings, platform, user_id, user_name, profile)
-        self._known.add((platform, user_id))
+        if member.profiled:  # met through a vote or a mention only: their profile is read at their first command
+            self._known.add((platform, user_id))
         lang = member.lang or lang_of(locale)
         return Context(session=session, club=club, member=member, settings=self.settings, platform=platform,
                        channel_id=channel_id, now=self.clock(), lang=lang, registry=self.registry, mentions=mentions)

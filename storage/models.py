@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -100,6 +100,9 @@ class Member(Base):
     # Set when the person had their data erased (`/club moi effacer`): the row is then an anonymous stand-in
     # that keeps their votes in closed polls counted and their proposals' history, under no name.
     erased_at: Mapped[datetime | None] = mapped_column()
+    # Whether the platform's profile was read (zone, language, guest account): someone first met through a
+    # mention or a vote by reaction has theirs read at their first command or click.
+    profiled: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     institution: Mapped[Institution | None] = relationship(back_populates="members", lazy="joined")
 

@@ -55,6 +55,15 @@ def ensure_member(session: Session, club: Club, settings: ClubSettings, platform
     return member
 
 
+def note_profile(member: Member, settings: ClubSettings, profile: Profile) -> None:
+    """The platform's profile, read for someone met before without it (a mention, a vote by reaction): a
+    guest account becomes a participant, never the reverse (a group's guest stays one)."""
+    member.profiled = True
+    if profile.guest and member.role != Role.PARTICIPANT.value \
+            and not settings.is_admin(member.platform, member.platform_user_id):
+        member.role = Role.PARTICIPANT.value
+
+
 def first_role(settings: ClubSettings, platform: str, user_id: str, profile: Profile) -> Role:
     """The operators' admins are admins; a guest of the platform or of a group is a participant, never a
     member, whatever the Club's default role (the members-only recordings and notes stay theirs)."""

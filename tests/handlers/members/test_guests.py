@@ -81,6 +81,26 @@ def test_a_slack_guest_account_is_a_participant(database_url: str, clock, kind: 
         recording_goes_to_members_only(say, guest="U0GUEST", member="U0LEA", facilitator="UADMIN01")
 
 
+def test_a_slack_guest_who_first_voted_by_reaction_is_a_participant_from_their_first_command(
+        database_url: str, clock) -> None:
+    """Met through a vote (no profile in a reaction event), then read at the first command: still a guest."""
+    with running_slack_bot(database_url, clock=clock, club_default_role="membre") as slack:
+        for user, name in (("UADMIN01", "Camille"), ("U0LEA", "Léa"), ("U0GUEST", "Invitée")):
+            slack.api.add_user(user, name)
+        slack.api.users["U0GUEST"]["is_restricted"] = True
+        assert "lancé" in slack.command('sondage "Quel atelier ?" "Eau" "Santé"', user="UADMIN01").json()["text"]
+        slack.api.wait_for("reactions.add", count=2)
+        option = sorted(m.ts for m in slack.api.messages.values() if m.channel == "C0CLUB0001")[1]
+        assert slack.reaction("U0GUEST", "C0CLUB0001", option, "+1").status_code == 200
+
+        def say(user: str, text: str) -> str:
+            response = slack.command(text, user=user)
+            assert response.status_code == 200
+            return response.json()["text"]
+
+        recording_goes_to_members_only(say, guest="U0GUEST", member="U0LEA", facilitator="UADMIN01")
+
+
 def test_a_mattermost_guest_account_is_a_participant(database_url: str, clock) -> None:
     guest, member = "guestguestguestguestguest1", "erj6qck3rfgtujs86w5r6rckzh"
     with running_mattermost_bot(database_url, clock=clock, club_default_role="membre") as bot:
