@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.platforms.base import Platform
 from bot.recount import read_reactions
@@ -214,16 +215,22 @@ class OutboxSender:
                                          reply, item.key)
                 posted = (target.channel, message_id)
             stats.sent += 1
-        if item.posted is None:
-            channel, message_id = posted
-            self._record(now, lambda s, t: messages.mark_posted(s, item.id, worker, channel, message_id, t,
-                                                                sender.name, reply.anchor))
         channel, message_id = posted
+        finished = not reply.reactions and not reply.attachments
+        if item.posted is None:
+            # Recorded before its reactions are added, so the first votes on it count.
+            def record(s: Session, t: datetime) -> None:
+                messages.mark_posted(s, item.id, worker, channel, message_id, t, sender.name, reply.anchor)
+                if finished:
+                    messages.mark_sent(s, item.id, worker, t)
+
+            self._record(now, record)
         for emoji in reply.reactions:
             self._paced(sender, None, stats, sender.platform.add_reaction, channel, message_id, emoji)
-        for attachment in getattr(reply, "attachments", ()):
-            self._paced(sender, None, stats, sender.platform.upload, channel, attachment)  # type: ignore[attr-defined]
-        self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
+        for attachment in reply.attachments:
+            self._paced(sender, None, stats, sender.platform.upload, channel, attachment)
+        if not finished or item.posted is not None:
+            self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
 
     # -- reminders ----------------------------------------------------------------------------
     def run_reminders(self, now: datetime | None = None, limit: int | None = None,

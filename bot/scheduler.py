@@ -18,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot import metrics
 from bot.outbox_sender import OutboxSender, OutboxWorker
 from handlers import Service
+from handlers.outbox import pending
 from handlers.reminders.outbox import outbox_depth
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,10 @@ def tick_and_wake(service: Service, worker: OutboxWorker) -> None:
 
 
 def report_outbox(service: Service) -> None:
-    """/metrics reads the outbox's depth from this process's database at each scrape."""
+    """/metrics reads the outboxes' depth (messages and reminders to send) from the database at each scrape."""
     def depth() -> int:
         with service.db.transaction() as session:
-            return outbox_depth(session)
+            return outbox_depth(session) + pending(session)
 
     metrics.set_outbox_depth_source(depth)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
@@ -46,7 +46,6 @@ class Replies(list[Reply]):
     def __init__(self, replies: list[Reply], answer: list[Reply]) -> None:
         super().__init__(replies)
         self.answer = answer
-        self.queued = len(replies) - len(answer)
 
 
 def answerable(reply: Reply) -> bool:
@@ -54,7 +53,7 @@ def answerable(reply: Reply) -> bool:
     the response has no message id, so nothing that must be found again (anchor, reactions)."""
     return (not reply.update and reply.channel is None and reply.user is None and reply.anchor is None
             and not reply.reactions and reply.recount is None and reply.form is None
-            and not getattr(reply, "attachments", None)
+            and not reply.attachments
             and reply.visibility in (Visibility.EPHEMERAL, Visibility.CHANNEL))
 
 
@@ -68,6 +67,14 @@ def split(replies: list[Reply], with_answer: bool) -> tuple[list[Reply], list[Re
         else:
             later.append(reply)
     return now, later
+
+
+def in_response(answer: list[Reply]) -> tuple[Reply | None, list[Reply]]:
+    """(what rides on the platform's response, what is shown right after): the answer's first reply,
+    a form's text included when the form could not open."""
+    if answer and answerable(replace(answer[0], form=None)):
+        return answer[0], answer[1:]
+    return None, answer
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,13 @@ def mark_posted(session: Session, row_id: int, worker: str, channel: str, messag
         return
     row.posted_channel, row.posted_id, row.updated_at = channel, message_id, now
     if anchor is not None:
-        session.add(PostedMessage(platform=platform, channel_id=channel, message_id=message_id,
-                                  kind=anchor.kind, object_id=anchor.object_id))
+        record_posted(session, platform, channel, message_id, anchor)
+
+
+def record_posted(session: Session, platform: str, channel: str, message_id: str, anchor: Anchor) -> None:
+    """What a posted message shows: reactions and clicks on it find their way back to `anchor`."""
+    session.add(PostedMessage(platform=platform, channel_id=channel, message_id=message_id,
+                              kind=anchor.kind, object_id=anchor.object_id))
 
 
 def mark_sent(session: Session, row_id: int, worker: str, now: datetime) -> bool:

@@ -30,7 +30,7 @@ from handlers.core import (
 )
 from handlers.i18n import N_, lang_of, translate
 from handlers.members.lookup import ensure_member, find_member, note_profile
-from handlers.outbox import Origin, Replies, answer, queue
+from handlers.outbox import Origin, Replies, answer, queue, record_posted
 from handlers.registry import Registry, Verb
 from handlers.text import parse_number
 from storage.db import Database, insert_for
@@ -252,8 +252,7 @@ class Service:
     # -- messages the bot posted --------------------------------------------------------------
     def record_posted(self, platform: str, channel_id: str, message_id: str, anchor: Anchor) -> None:
         with self.db.transaction() as session:
-            session.add(PostedMessage(platform=platform, channel_id=channel_id, message_id=message_id,
-                                      kind=anchor.kind, object_id=anchor.object_id))
+            record_posted(session, platform, channel_id, message_id, anchor)
 
     def _anchor(self, session: Session, platform: str, channel_id: str, message_id: str) -> tuple[str, int] | None:
         """(kind, object id) a posted message shows, or None for other messages (not remembered: the

@@ -20,6 +20,7 @@ from typing import TextIO
 from bot.delivery import Deliverer
 from bot.outbox_sender import OutboxSender, Sender
 from handlers import ActionEvent, Attachment, Command, Profile, ReactionEvent, Reply, Service
+from handlers.outbox import Replies
 from handlers.text import ZWSP, fold
 
 CHANNEL = "club"
@@ -169,7 +170,7 @@ class Console:
                       received_at=self.clock(), profile=lambda: Profile(display_name=user), mentions=mentions)
         self._show(self.service.handle_command(cmd), CHANNEL, user)
 
-    def _show(self, replies, channel: str, user: str) -> None:
+    def _show(self, replies: Replies, channel: str, user: str) -> None:
         """The answer first, then what the outbox holds (the rest of these replies, in order)."""
         self.deliverer.deliver(replies.answer, channel=channel, user=user)
         self.outbox.run_messages()  # the rows were queued at the service's time

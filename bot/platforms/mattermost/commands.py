@@ -15,7 +15,8 @@ from urllib.parse import parse_qs
 
 from bot.platforms.mattermost import render
 from bot.platforms.mattermost.runtime import MattermostRuntime
-from handlers import Command, Reply, Visibility
+from handlers import Command, Visibility
+from handlers.outbox import in_response
 from handlers.text import ZWSP
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,6 @@ def normalise_mentions(text: str, names: list[str], ids: list[str]) -> tuple[str
         if found:
             mentions[user_id] = name
     return text, mentions
-
-
-def split_for_response(replies: list[Reply]) -> tuple[Reply | None, list[Reply]]:
-    """The first reply can be the HTTP answer itself unless it needs its post id (anchor, reactions)."""
-    if replies:
-        first = replies[0]
-        if not first.update and first.channel is None and first.user is None and first.anchor is None \
-                and not first.reactions and first.visibility in (Visibility.EPHEMERAL, Visibility.CHANNEL):
-            return first, replies[1:]
-    return None, replies
 
 
 def authorized(mm: MattermostRuntime, authorization: str | None) -> bool:
@@ -95,7 +86,7 @@ def handle(mm: MattermostRuntime, fields: dict[str, list[str]]) -> tuple[int, di
         text=text, received_at=mm.now(), profile=lambda: mm.platform.profile(user_id), mentions=mentions,
     )
     replies = mm.open_forms(mm.service.handle_command(command).answer, one("trigger_id"), channel, user_id)
-    first, rest = split_for_response(replies)
+    first, rest = in_response(replies)  # the command response carries the first
     mm.later(rest, channel, user_id)
     if first is None:
         return 200, {"response_type": "ephemeral", "text": ""}

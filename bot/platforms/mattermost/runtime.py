@@ -40,7 +40,6 @@ class MattermostRuntime:
         self.deliverer = Deliverer(self.platform, self.club_channel)
         self.platform.action_url = self.action_url
         self.platform.secret = self.secret
-        self.service.platforms.add(self.platform.name)
 
     def sender(self):
         from bot.platforms.mattermost.sender import MattermostSender

@@ -32,7 +32,6 @@ class SlackRuntime:
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(self.platform, self.club_channel)
-        self.service.platforms.add(self.platform.name)
 
     def sender(self):
         from bot.platforms.slack.sender import SlackSender

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from bot.platforms.slack import render
 from bot.platforms.slack.runtime import SlackRuntime
 from handlers import Command, Reply, Visibility
+from handlers.outbox import in_response
 
 log = logging.getLogger(__name__)
 _ESCAPED_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
@@ -24,14 +25,6 @@ def to_command(body: dict, slack: SlackRuntime) -> Command:
         channel_id=body.get("channel_id", ""), text=_ESCAPED_MENTION.sub(r"<@\1>", text),
         received_at=slack.now(), profile=lambda: slack.platform.profile(user_id), mentions=mentions,
     )
-
-
-def split_for_ack(replies: list[Reply]) -> tuple[Reply | None, list[Reply]]:
-    """The first reply shown to the caller (ephemeral or in the channel) can be the ack itself."""
-    if replies and not replies[0].update and replies[0].channel is None and replies[0].user is None \
-            and replies[0].visibility in (Visibility.EPHEMERAL, Visibility.CHANNEL):
-        return replies[0], replies[1:]
-    return None, replies
 
 
 def open_forms(replies: list[Reply], trigger_id: str | None, channel: str, slack: SlackRuntime) -> list[Reply]:
@@ -55,7 +48,7 @@ def club_command(ack: Ack, body: dict, slack: SlackRuntime) -> bool:
     replies = slack.service.handle_command(command).answer
     forms = any(reply.form is not None for reply in replies)
     replies = open_forms(replies, body.get("trigger_id"), command.channel_id, slack)
-    first, rest = split_for_ack(replies)
+    first, rest = in_response(replies)  # the ack carries the first
     if first is None:
         ack()
     else:
