@@ -61,7 +61,7 @@ def create_app(settings: Settings, service: Service | None = None,
 
         runtime.slack_app, slack = build_slack_app(settings, service)
         runtime.slack_commands = SlashCommands(settings.secret("slack_signing_secret"), slack)
-        runtime.slack_reactions = ReactionEvents(runtime.slack_commands.verifier, slack)
+        runtime.slack_reactions = ReactionEvents(slack)  # verified with every request, in slack_events
         runtime.platforms.append(slack)
     if settings.mattermost_url and "mattermost" in platforms:
         from bot.platforms.mattermost.runtime import build_mattermost

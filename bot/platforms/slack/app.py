@@ -26,6 +26,9 @@ def build_slack_app(settings: Settings, service: Service, executor: Executor | N
         process_before_response=http_mode,
         # Not at start: an unreachable Slack must not stop the bot (SlackRuntime.connect asks in the background).
         token_verification_enabled=False,
+        # Every request reaching Bolt was verified already, on its raw bytes (`signing.SignedRequests`, in
+        # `/slack/events`): Bolt's own check would compute the same HMAC a second time.
+        request_verification_enabled=False,
         listener_executor=ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="slack-listener"),
     )
     slack = SlackRuntime(service=service, platform=SlackPlatform(client),

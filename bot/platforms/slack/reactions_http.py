@@ -17,15 +17,14 @@ import logging
 
 from bot.platforms.slack.listeners.events import reaction
 from bot.platforms.slack.runtime import SlackRuntime
-from bot.platforms.slack.signing import Answer, SignedRequests
+from bot.platforms.slack.signing import Answer
 
 log = logging.getLogger(__name__)
 KINDS = {"reaction_added": True, "reaction_removed": False}  # event type -> added
 
 
 class ReactionEvents:
-    def __init__(self, verifier: SignedRequests, slack: SlackRuntime) -> None:
-        self.verifier = verifier
+    def __init__(self, slack: SlackRuntime) -> None:
         self.slack = slack
 
     @staticmethod
