@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from handlers.calendar.programme import Programme
 from handlers.core import Reply, UserError
 from handlers.i18n import Translator
-from handlers.members import retention
 from storage.models import Club, Member, Role
 
 if TYPE_CHECKING:
@@ -51,8 +50,6 @@ class Context:
 
     def __post_init__(self) -> None:
         self._ = Translator(self.lang)
-        # Scheduled work gets no settings: the retention periods it applies are those of the Club served here.
-        retention.serve(self.session, self.club.id, self.settings.programme)
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang

@@ -32,14 +32,14 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from handlers.context import Context
+    from handlers.context import ClubSettings, Context
     from handlers.core import Anchor, ReactionEvent, Reply
 
 VerbFunc = Callable[["Context", str], "list[Reply]"]
 ReactionFunc = Callable[["Context", "ReactionEvent", int], "list[Reply]"]
 ActionFunc = Callable[["Context", str], "list[Reply]"]
 FormFunc = Callable[["Context", dict[str, str], str], "list[Reply]"]
-TickFunc = Callable[["Session", "datetime"], "list[tuple[str | None, Reply]]"]
+TickFunc = Callable[["Session", "datetime", "ClubSettings"], "list[tuple[str | None, Reply]]"]
 ProfileSection = Callable[["Context"], "list[str]"]
 ListenerFunc = Callable[["Context", Any], "list[Reply] | None"]
 # (ctx, object_id, {anchor: {emoji: platform user ids}}) for the anchors the platform could be read for

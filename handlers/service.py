@@ -240,7 +240,7 @@ class Service:
         for job in self.registry.ticks:
             try:
                 with self.db.transaction() as session:
-                    replies = job(session, now)
+                    replies = job(session, now, self.settings)
                     for platform in sorted(self.platforms):
                         queue(session, self.club_id, Origin(platform), [
                             reply for target, reply in replies if target in (None, platform)], now)

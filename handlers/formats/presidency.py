@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers import registry
 from handlers.calendar.programme import Programme
-from handlers.context import Context
+from handlers.context import ClubSettings, Context
 from handlers.core import Reply, UserError, Visibility
 from handlers.events import EventChanged
 from handlers.formats.roles import is_organiser
@@ -81,7 +81,7 @@ def announcement(term: PresidencyTerm, lang: str) -> str:
 
 
 @registry.on_tick
-def rotate_at_steps(session: Session, now: datetime) -> list[tuple[str | None, Reply]]:
+def rotate_at_steps(session: Session, now: datetime, _settings: ClubSettings) -> list[tuple[str | None, Reply]]:
     """Each step of the file that has come passes the presidency on, once (the step row is locked and marked)."""
     out: list[tuple[str | None, Reply]] = []
     due = session.scalars(select(PresidencyStep).where(PresidencyStep.applied_at.is_(None), PresidencyStep.due_at <= now)

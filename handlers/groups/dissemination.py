@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers import registry
-from handlers.context import Context
+from handlers.context import ClubSettings, Context
 from handlers.core import Anchor, Button, Form, FormField, Reply, UserError, Visibility
 from handlers.groups.rules import label, shared_translator
 from handlers.i18n import Translator, format_datetime
@@ -206,7 +206,7 @@ def close(session: Session, consultation: Consultation, now: datetime) -> list[t
 
 
 @registry.on_tick
-def close_due(session: Session, now: datetime) -> list[tuple[str | None, Reply]]:
+def close_due(session: Session, now: datetime, _settings: ClubSettings) -> list[tuple[str | None, Reply]]:
     out: list[tuple[str | None, Reply]] = []
     for consultation in session.scalars(select(Consultation).where(
             Consultation.closed_at.is_(None), Consultation.deadline <= now).order_by(Consultation.deadline)):

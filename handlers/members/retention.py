@@ -2,9 +2,7 @@
 registrations of members, and of the guests they registered, a set time after their event (a seminar's
 workshop choices after its day); reminders and the outbox's messages a set time after they went out.
 
-Scheduled work receives only a session and the time, not the Club's settings: each `Context` tells this
-module the programme of the Club it serves on its database (`serve`), so a process purges once it has
-served the Club (its first command, or the reminders' first pass), and never with another Club's periods.
+The periods are those of the programme the scheduler runs with: only its own Club's data is purged.
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -21,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from handlers.registry import on_tick
 from storage.calendar import Event
+from storage.models import Club
 from storage.outbox import OutboxMessage, OutboxState
 from storage.registrations import Registration
 from storage.reminders import Reminder, ReminderState
@@ -28,6 +26,7 @@ from storage.workshops import WorkshopRegistration
 
 if TYPE_CHECKING:
     from handlers.calendar.programme import Programme
+    from handlers.context import ClubSettings
     from handlers.core import Reply
 
 log = logging.getLogger(__name__)
@@ -35,26 +34,16 @@ FINISHED = [state.value for state in (ReminderState.SENT, ReminderState.SKIPPED,
                                       ReminderState.CANCELLED)]
 DONE = [OutboxState.SENT.value, OutboxState.FAILED.value]
 
-_SERVED: WeakKeyDictionary[object, dict[int, Programme]] = WeakKeyDictionary()  # engine -> {club id: programme}
-
-
-def serve(session: Session, club_id: int, programme: Programme) -> None:
-    """The Club `club_id` of this session's database follows `programme` (called for every Context)."""
-    engine = session.get_bind()
-    served = _SERVED.get(engine)
-    if served is None:
-        served = _SERVED[engine] = {}
-    served[club_id] = programme
-
-
 def before(now: datetime, months: int) -> datetime:
     return now - relativedelta(months=months)
 
 
 @on_tick
-def purge_expired(session: Session, now: datetime) -> list[tuple[str | None, Reply]]:
+def purge_expired(session: Session, now: datetime, settings: ClubSettings) -> list[tuple[str | None, Reply]]:
     """What the programme's periods no longer allow to keep is deleted; nothing is posted."""
-    for club_id, programme in list(_SERVED.get(session.get_bind(), {}).items()):
+    programme = settings.programme
+    club_id = session.scalar(select(Club.id).where(Club.slug == programme.club.slug))
+    if club_id is not None:
         counts = purge(session, club_id, programme, now)
         if any(counts.values()):
             log.info("retention: club=%s deleted %s", club_id, counts)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import registry
-from handlers.context import Context
+from handlers.context import ClubSettings, Context
 from handlers.core import Anchor, Recount, Reply, Visibility
 from handlers.events import PollChanged
 from handlers.polls.messages import header_reply, option_reply
@@ -36,7 +36,7 @@ def recount_reply(poll: Poll, user_id: str) -> Reply:
 
 
 @registry.on_tick
-def close_due_polls(session: Session, now: datetime) -> list[tuple[str | None, Reply]]:
+def close_due_polls(session: Session, now: datetime, _settings: ClubSettings) -> list[tuple[str | None, Reply]]:
     """Polls whose end has come are recounted and closed by the bot of their platform."""
     due = session.scalars(select(Poll).where(Poll.closed_at.is_(None), Poll.closes_at <= now)
                           .order_by(Poll.closes_at))

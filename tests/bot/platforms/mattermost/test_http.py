@@ -335,7 +335,7 @@ def test_later_private_replies_are_ephemeral_posts_or_else_direct_messages(matte
 
 def test_scheduled_reminders_reach_mattermost_as_direct_messages(mattermost: MattermostBot,
                                                                  temporary: Registry) -> None:
-    def job(session, now):
+    def job(session, now, settings):
         return [("mattermost", Reply("Rappel : rencontre demain à 10 h", visibility=Visibility.DM, user=MARIE)),
                 (None, Reply("La rencontre commence", visibility=Visibility.CLUB)),
                 ("slack", Reply("pas pour Mattermost", visibility=Visibility.CLUB))]
