@@ -35,7 +35,6 @@ DUPLICATE_SCORE = 80
 DAY = "EEEE d MMMM y"
 DAY_TIME = "EEEE d MMMM y 'à' HH:mm"
 _STOPWORDS = frozenset("a au aux d de des du en et l la le les par pour sur un une dans avec".split())
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def club_translator() -> Translator:
@@ -163,14 +162,14 @@ def require_open_call(ctx: Context) -> ProposalCall:
 
 
 # -- reading what people type ------------------------------------------------------------------
+# Control characters are gone already: what a member sends is cleaned once, in `handlers.core`.
 def clean_line(text: str) -> str:
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
-    return _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def clean_block(text: str) -> str:
-    """A description keeps its line breaks, loses control characters and surrounding blanks."""
-    lines = [" ".join(line.split()) for line in _CONTROL.sub("", text.replace("\r\n", "\n")).split("\n")]
+    """A description keeps its line breaks, loses surrounding blanks."""
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
     return unicodedata.normalize("NFC", "\n".join(lines)).strip()
 
 
