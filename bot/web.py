@@ -47,6 +47,13 @@ class WebRuntime:
     mattermost: MattermostRuntime | None = None
     platforms: list = field(default_factory=list)  # each configured platform's runtime
     outbox: OutboxWorker | None = None
+    stopped: threading.Event = field(default_factory=threading.Event)  # ends the background connections
+
+    def stop(self) -> None:
+        """What runs beside the HTTP server ends with it: connection attempts, then the outbox sender."""
+        self.stopped.set()
+        if self.outbox is not None:
+            self.outbox.stop()
 
 
 def create_app(settings: Settings, service: Service | None = None,
@@ -69,7 +76,7 @@ def create_app(settings: Settings, service: Service | None = None,
         runtime.mattermost = build_mattermost(settings, service)
         runtime.platforms.append(runtime.mattermost)
     for platform in runtime.platforms:
-        platform.connect()
+        platform.connect(runtime.stopped)
     runtime.outbox = start_outbox(service, runtime.platforms, timedelta(seconds=settings.outbox_lease_seconds))
 
     # Few request threads: more only contend for the GIL and the database, and stretch the slow tail.
@@ -241,9 +248,9 @@ class BackgroundServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.socket.close()
-        outbox = getattr(getattr(self.server.config.app, "state", None), "runtime", None)
-        if outbox is not None and outbox.outbox is not None:
-            outbox.outbox.stop()
+        runtime = getattr(getattr(self.server.config.app, "state", None), "runtime", None)
+        if runtime is not None:
+            runtime.stop()
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None,
@@ -274,5 +281,4 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None,
         sock.close()
         if listener is not None:
             listener.stop()
-        if runtime.outbox is not None:
-            runtime.outbox.stop()
+        runtime.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -37,13 +36,15 @@ class Platform(Protocol):
         """Posts the file in `channel` (a direct channel from `direct`, or any channel the bot is in)."""
 
 
-def keep_trying(check: Callable[[], bool], name: str, backoff: float = 1.0, ceiling: float = 60.0) -> threading.Thread:
+def keep_trying(check: Callable[[], bool], name: str, stopped: threading.Event, backoff: float = 1.0,
+                ceiling: float = 60.0) -> threading.Thread:
     """Runs `check` in the background until it answers True, waiting longer each time (up to `ceiling`):
-    a platform unreachable at start never stops the bot, it is reached when it comes back."""
+    a platform unreachable at start never stops the bot, it is reached when it comes back. Setting
+    `stopped` ends the attempts: a bot that stops does not keep calling a platform it no longer serves."""
     def attempt() -> None:
         wait = backoff
-        while not check():
-            time.sleep(wait)
+        while not stopped.is_set() and not check():
+            stopped.wait(wait)
             wait = min(wait * 2, ceiling)
 
     thread = threading.Thread(target=attempt, name=name, daemon=True)

@@ -63,12 +63,13 @@ def test_debug_logs_of_the_mattermost_websocket_never_show_the_token(
         from bot.runtime import build_service
 
         service = build_service(settings, migrate=False)
-        mm = create_app(settings, service).state.runtime.mattermost
-        listener = start_mattermost(settings, mm, backoff=0.05)
+        runtime = create_app(settings, service).state.runtime
+        listener = start_mattermost(settings, runtime.mattermost, backoff=0.05)
         try:
             api.wait_authenticated()
         finally:
             listener.stop()
+            runtime.stop()
             service.db.dispose()
     logged = capsys.readouterr().err
     assert "authentication_challenge" in logged  # websockets did log the frame that carries the token

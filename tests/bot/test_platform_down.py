@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -59,6 +60,12 @@ def test_while_auth_test_fails_the_bot_s_own_reactions_are_not_votes(database_ur
         api.errors["auth.test"] = ["fatal_error"] * 1000  # auth.test fails from the start, and always
         with running_slack_bot(database_url, api=api) as slack:
             own_reactions_are_not_votes(slack)
+            assert any(t.name == "slack-connect" for t in threading.enumerate()), "auth.test is still retried"
+    # A stopped bot stops asking: nothing keeps calling a Slack it no longer serves (and logging errors).
+    deadline = time.monotonic() + 10
+    while any(t.name == "slack-connect" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "slack-connect" for t in threading.enumerate())
 
 
 def own_reactions_are_not_votes(slack: SlackBot) -> None:

@@ -46,7 +46,7 @@ class MattermostRuntime:
 
         return MattermostSender(self.platform, self.club_channel)
 
-    def connect(self) -> threading.Thread:
+    def connect(self, stopped: threading.Event) -> threading.Thread:
         """Who the bot is (users/me), asked in the background until Mattermost answers."""
         def check() -> bool:
             try:
@@ -57,7 +57,7 @@ class MattermostRuntime:
                 log.warning("Mattermost unreachable for now (users/me)", exc_info=True)
             return self.reachable
 
-        return keep_trying(check, "mattermost-connect")
+        return keep_trying(check, "mattermost-connect", stopped)
 
     def health(self) -> str:
         return health(self.reachable)

@@ -38,10 +38,10 @@ class SlackRuntime:
 
         return SlackSender(self.platform.client, self.club_channel, self.platform.identity)
 
-    def connect(self) -> threading.Thread:
+    def connect(self, stopped: threading.Event) -> threading.Thread:
         """auth.test in the background until Slack answers: the bot starts, and serves the other platforms,
         while Slack is unreachable; /healthz says so meanwhile."""
-        return keep_trying(self.platform.check, "slack-connect")
+        return keep_trying(self.platform.check, "slack-connect", stopped)
 
     def health(self) -> str:
         return health(self.platform.identity.reachable)
