@@ -5,13 +5,19 @@ form opens at once (its trigger lives 3 s). Everything else — a poll's option 
 announcement, a direct message, an update or a recount — is written to the outbox in the transaction of
 the action that produced it: if the process dies after the answer, the rows are still there, and a sender
 (bot/outbox_sender.py) posts each once. When a platform refuses a message for good, its author is told.
+
+Some messages are what makes their action real: a poll nobody can see is no poll. A capability marks such a
+reply (`undone_if_refused`) and declares what undoes its action (`@on_refusal(kind)`); refused for good, the
+message is given up, the action undone and its messages still waiting dropped, in one transaction, and the
+author's notice says what was undone.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
@@ -25,17 +31,78 @@ from storage.outbox import OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
 REPLY = TypeAdapter(Reply)
-PENDING, SENDING, SENT, FAILED = (state.value for state in OutboxState)
+PENDING, SENDING, SENT, FAILED, CANCELLED = (state.value for state in OutboxState)
 MAX_ATTEMPTS = 8  # with the backoff below, about nine minutes of trying
 MAX_BACKOFF = timedelta(minutes=5)
 
-NOT_MEMBER = N_("club-bot n'a pas pu publier « {extrait} » : il n'est pas membre de ce canal. "
-              "Invitez-le dans le canal (`/invite @club-bot`), puis recommencez.")
-REFUSED = N_("club-bot n'a pas pu publier « {extrait} » : la plateforme l'a refusé ({raison}). "
-           "Prévenez l'administrateur du Club.")
+# What went wrong, then what to do: a compensation's own advice replaces the second.
+NOT_MEMBER = N_("club-bot n'a pas pu publier « {extrait} » : il n'est pas membre de ce canal.")
+INVITE = N_("Invitez-le dans le canal (`/invite @club-bot`), puis recommencez.")
+REFUSED = N_("club-bot n'a pas pu publier « {extrait} » : la plateforme l'a refusé ({raison}).")
+TELL_ADMIN = N_("Prévenez l'administrateur du Club.")
 UNREACHABLE = N_("club-bot n'a pas pu publier « {extrait} » après {essais} tentatives : la plateforme ne répond "
-               "pas. Réessayez plus tard.")
+                 "pas.")
+LATER = N_("Réessayez plus tard.")
+# Slack's chat.postMessage errors (docs.slack.dev/reference/methods/chat.postMessage, "Errors"), and the
+# Mattermost sender's names for a 403 and a 404 on POST /posts (bot/platforms/mattermost/sender.py).
 NOT_MEMBER_REASONS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "forbidden", "not_found"})
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What undoes an action if a message announcing it is refused for good: the compensation declared
+    for `kind`, on `object_id`; `before` keeps what the action replaced, when undoing needs it."""
+
+    kind: str
+    object_id: int
+    before: str | None = None
+
+
+@dataclass
+class Undoable(Reply):
+    """A reply without which its action is half done (a poll's question, a group's new channel)."""
+
+    undo: Undo | None = None
+
+
+def undone_if_refused(reply: Reply, undo: Undo) -> Undoable:
+    """`reply`, carrying what undoes its action should the platform refuse it for good."""
+    return Undoable(**{f.name: getattr(reply, f.name) for f in fields(Reply)}, undo=undo)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused message, as the compensation of its action sees it."""
+
+    undo: Undo
+    platform: str
+    channel: str | None  # where it was to be posted
+    reason: str  # the platform's code
+    lang: str  # its author's language, for the advice the compensation returns
+    now: datetime
+
+    @property
+    def not_member(self) -> bool:
+        return self.reason in NOT_MEMBER_REASONS
+
+
+# (session, refusal) -> the advice for the author's notice, in `refusal.lang`; None: nothing left to undo.
+UndoFunc = Callable[[Session, Refusal], str | None]
+_UNDO: dict[str, UndoFunc] = {}  # filled as the capabilities are imported (Registry.build imports them all)
+
+
+def on_refusal(kind: str) -> Callable[[UndoFunc], UndoFunc]:
+    """Declares what undoes the actions of `kind` whose message is refused for good; it runs in the
+    transaction that gives the message up."""
+
+    def declare(func: UndoFunc) -> UndoFunc:
+        known = _UNDO.get(kind)
+        if known is not None and known.__qualname__ != func.__qualname__:
+            raise RuntimeError(f"refusal {kind!r} declared twice")
+        _UNDO[kind] = func
+        return func
+
+    return declare
 
 
 class Replies(list[Reply]):
@@ -92,8 +159,9 @@ def queue(session: Session, club_id: int, origin: Origin, replies: list[Reply], 
     one before is done (a poll's options never before its question)."""
     batch = uuid.uuid4().hex
     for reply in replies:
+        undo = reply.undo if isinstance(reply, Undoable) else None
         session.add(OutboxMessage(club_id=club_id, platform=origin.platform, batch=batch,
-                                  reply=REPLY.dump_python(reply, mode="json"),
+                                  reply=REPLY.dump_python(reply, mode="json"), undo=asdict(undo) if undo else None,
                                   channel_id=origin.channel or None, user_id=origin.user, lang=origin.lang,
                                   state=PENDING, attempts=0, not_before=now, created_at=now, updated_at=now))
     return len(replies)
@@ -182,7 +250,8 @@ def mark_sent(session: Session, row_id: int, worker: str, now: datetime) -> bool
 def mark_failed(session: Session, row_id: int, worker: str, error: str, now: datetime,
                 permanent: str | None = None) -> None:
     """Tried again later with a growing pause; given up at once when the platform refused it for good
-    (`permanent`: its reason) or after MAX_ATTEMPTS, and then its author is told."""
+    (`permanent`: its reason) or after MAX_ATTEMPTS, and then its author is told. Refused for good, a
+    message carrying an `Undo` also has its action undone."""
     row = _owned(session, row_id, worker)
     if row is None:
         return
@@ -194,25 +263,55 @@ def mark_failed(session: Session, row_id: int, worker: str, error: str, now: dat
     row.state = FAILED
     log.warning("outbox message %s given up on %s after %s attempts: %s", row.id, row.platform, row.attempts,
                 error[:200])
-    _tell_author(session, row, permanent, now)
+    advice = _undo(session, row, permanent, now) if permanent is not None else None
+    _tell_author(session, row, permanent, now, advice)
 
 
-def _tell_author(session: Session, row: OutboxMessage, permanent: str | None, now: datetime) -> None:
+def _undo(session: Session, row: OutboxMessage, reason: str, now: datetime) -> str | None:
+    """Undoes the action `row` was to make real, and drops its messages still waiting (the options of a
+    poll nobody can see); returns what the author is advised. A compensation that fails is logged and
+    leaves the action as it is: the message is given up all the same, the outbox goes on."""
+    if row.undo is None:
+        return None
+    undo = Undo(**row.undo)
+    compensation = _UNDO.get(undo.kind)
+    if compensation is None:
+        log.error("outbox message %s: nothing undoes %r, its action stays", row.id, undo.kind)
+        return None
+    refusal = Refusal(undo, row.platform, REPLY.validate_python(row.reply).channel or row.channel_id, reason,
+                      row.lang, now)
+    try:
+        with session.begin_nested():
+            advice = compensation(session, refusal)
+    except Exception:
+        log.exception("outbox message %s: undoing %s %s failed", row.id, undo.kind, undo.object_id)
+        return None
+    if advice is not None:
+        for later in session.scalars(select(OutboxMessage).where(
+                OutboxMessage.batch == row.batch, OutboxMessage.id > row.id, OutboxMessage.state == PENDING)):
+            if later.undo == row.undo:
+                later.state, later.note, later.updated_at = CANCELLED, f"undone: {undo.kind}", now
+    return advice
+
+
+def _tell_author(session: Session, row: OutboxMessage, permanent: str | None, now: datetime,
+                 advice: str | None) -> None:
     if row.user_id is None:
         return  # a notice, or a scheduled message: nobody acted, the log says it
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.batch == row.batch, OutboxMessage.id != row.id,
-                                                     OutboxMessage.state == FAILED).limit(1)) is not None:
+    if advice is None and session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.batch == row.batch, OutboxMessage.id != row.id,
+            OutboxMessage.state == FAILED).limit(1)) is not None:
         return  # told already, for an earlier message of the same action
     reply = REPLY.validate_python(row.reply)
     excerpt = " ".join(reply.text.split())
     excerpt = excerpt if len(excerpt) <= 80 else excerpt[:79] + "…"
     if permanent is None:
-        text = translate(row.lang, UNREACHABLE, extrait=excerpt, essais=row.attempts)
+        what, then = translate(row.lang, UNREACHABLE, extrait=excerpt, essais=row.attempts), LATER
     elif permanent in NOT_MEMBER_REASONS:
-        text = translate(row.lang, NOT_MEMBER, extrait=excerpt)
+        what, then = translate(row.lang, NOT_MEMBER, extrait=excerpt), INVITE
     else:
-        text = translate(row.lang, REFUSED, extrait=excerpt, raison=permanent)
-    notice = Reply(text, Visibility.DM, user=row.user_id)
+        what, then = translate(row.lang, REFUSED, extrait=excerpt, raison=permanent), TELL_ADMIN
+    notice = Reply(f"{what} {advice or translate(row.lang, then)}", Visibility.DM, user=row.user_id)
     queue(session, row.club_id, Origin(row.platform, None, None, row.lang), [notice], now)
 
 

@@ -4,7 +4,8 @@ A handler's replies beyond the answer itself (a poll's option messages, a Club a
 message, an update of a results message) become rows here in the same transaction as the action, so an
 acknowledged action never depends on a thread's memory. A sender claims rows, posts each once carrying
 its key (`o<id>`: Slack message metadata, Mattermost post props), looks the key up on the platform before
-any second attempt, and on a permanent failure tells the author.
+any second attempt, and on a permanent failure tells the author — and, when the message was what made
+its action real (a poll's question, a group's new channel), undoes that action (`undo`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class OutboxState(enum.StrEnum):
     SENDING = "sending"  # claimed by a sender until `lease_until`
     SENT = "sent"
     FAILED = "failed"  # given up: its author was told
+    CANCELLED = "cancelled"  # never posted: the action it followed was undone when a message before it was refused
 
 
 class OutboxMessage(Base):
@@ -47,6 +49,9 @@ class OutboxMessage(Base):
     posted_channel: Mapped[str | None] = mapped_column(String(64))  # once posted: where, and its id
     posted_id: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)  # the last error
+    # Refused for good, this message leaves its action half done: {"kind", "object_id", "before"} names the
+    # compensation that undoes it (handlers.outbox.Undo).
+    undo: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -36,6 +36,8 @@ class Poll(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closes_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # Set with closed_at when no one could see it (its messages refused for good): never counted, never results.
+    cancelled_at: Mapped[datetime | None] = mapped_column()
 
     author: Mapped[Member] = relationship(lazy="joined")
     options: Mapped[list[PollOption]] = relationship(order_by="PollOption.position", back_populates="poll",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FINISHED = [state.value for state in (ReminderState.SENT, ReminderState.SKIPPED, ReminderState.EXPANDED,
                                       ReminderState.CANCELLED)]
-DONE = [OutboxState.SENT.value, OutboxState.FAILED.value]
+DONE = [OutboxState.SENT.value, OutboxState.FAILED.value, OutboxState.CANCELLED.value]
 
 def before(now: datetime, months: int) -> datetime:
     return now - relativedelta(months=months)

@@ -9,6 +9,7 @@ it is for; closing recounts the platform's reactions first. Module by module:
 - `messages`: the header and the option messages, with their reactions or buttons.
 - `voting`: a reaction or a button click becomes a vote, or is refused privately.
 - `closing`: recounting the platform's reactions, closing (now or when due), publishing the results.
+- `cancelling`: a poll whose messages the platform refuses for good is cancelled, never left open.
 - `votes`: recording votes under concurrency, reading reactions back as voters, tallying (a library for
   proposals' 👍 too).
 - `results`: the results table.

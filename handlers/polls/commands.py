@@ -9,6 +9,7 @@ from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.events import PollChanged
 from handlers.i18n import N_, format_datetime
+from handlers.polls.cancelling import cancelled
 from handlers.polls.closing import recount_reply
 from handlers.polls.messages import header_reply
 from handlers.polls.opening import find_poll, open_poll
@@ -17,8 +18,16 @@ from handlers.polls.results import results_text
 from handlers.polls.votes import tally
 from handlers.text import user_text
 from storage.models import Role
+from storage.polls import Poll
 
 SECTION = N_("Votes")
+
+
+def was_cancelled(poll: Poll) -> UserError:
+    """A cancelled poll has neither results nor an end: the answer says why, and what to do."""
+    return UserError("Le sondage #{n} a été annulé : club-bot n'a pas pu le publier, personne n'a donc pu y "
+                     "voter. Relancez-le dans un canal où club-bot est invité (`/invite @club-bot`).",
+                     n=poll.number)
 
 
 @registry.verb(
@@ -51,6 +60,8 @@ def create_poll(ctx: Context, args: str) -> list[Reply]:
                examples=("/club resultats 3",))
 def show_results(ctx: Context, args: str) -> list[Reply]:
     poll = find_poll(ctx, args, "/club resultats 3")
+    if cancelled(poll):
+        raise was_cancelled(poll)
     if poll.hide_results and not poll.closed_at:
         raise UserError("Les résultats du sondage #{n} seront visibles à sa clôture.", n=poll.number)
     return [Reply(results_text(ctx, poll, tally(ctx.session, poll), final=poll.closed_at is not None))]
@@ -69,6 +80,8 @@ def close_command(ctx: Context, args: str) -> list[Reply]:
         raise UserError("Le sondage #{n} a été lancé par {auteur} : seule son auteur·e ou un·e "
                         "facilitateur·trice peut le clôturer.", n=poll.number,
                         auteur=user_text(poll.author.display_name))
+    if cancelled(poll):
+        raise was_cancelled(poll)
     if poll.closed_at:
         raise UserError("Le sondage #{n} est déjà clôturé. Résultats : `/club resultats {n}`.", n=poll.number)
     when = " ".join(word for word in args.split()[1:] if word.lower() not in ("--fin", "--end"))

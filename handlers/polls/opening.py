@@ -11,6 +11,8 @@ from handlers import registry
 from handlers.context import Context
 from handlers.core import Reply, UserError
 from handlers.events import PollChanged, PollRequested
+from handlers.outbox import undone_if_refused
+from handlers.polls.cancelling import undo_if_unseen
 from handlers.polls.messages import header_reply, option_reply
 from handlers.text import parse_number
 from storage.numbers import add_numbered
@@ -30,8 +32,10 @@ def open_poll(ctx: Context, question: str, labels: list[str], kind: str, *, clos
     for position, (label, starts_at) in enumerate(zip(labels, starts or [None] * len(labels), strict=True), 1):
         poll.options.append(PollOption(position=position, label=label, starts_at=starts_at))
     ctx.session.flush()
-    replies = [header_reply(ctx, poll)]
-    replies.extend(option_reply(ctx, poll, option) for option in poll.options)
+    # Each of them is needed to vote: should the platform refuse one for good, the poll is cancelled.
+    unseen = undo_if_unseen(poll)
+    replies: list[Reply] = [undone_if_refused(header_reply(ctx, poll), unseen)]
+    replies.extend(undone_if_refused(option_reply(ctx, poll, option), unseen) for option in poll.options)
     replies.extend(ctx.emit(PollChanged(poll_id=poll.id, closes_at=poll.closes_at, closed=False)))
     return poll, replies
 
