@@ -4,6 +4,12 @@ It records every call, keeps the posts the bot made and everyone's reactions (so
 /posts/{id}/reactions` answers what a real server would), pushes websocket events in the shapes
 of the corpus (the reaction double-encoded as a JSON string), and can inject AppError answers,
 429 rate limits with Retry-After, and dropped websocket connections.
+
+It refuses what the server refuses: a post in a channel the bot is not a member of, a message or props
+over the server's size limits, a reaction with an emoji the server does not know, and, once
+`limit_rate` is called, requests beyond the server's rate limiter. What the server accepts but logs as
+wrong (an interactive dialog its `Dialog.IsValid` finds invalid) is accepted and kept in `warnings`,
+as the server's log would.
 """
 
 from __future__ import annotations
@@ -12,12 +18,14 @@ import asyncio
 import hashlib
 import itertools
 import json
+import math
 import re
 import threading
 import time
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,11 +55,64 @@ ROUTES = [  # (method, path pattern, route name used by tests)
     ("POST", r"/commands", "POST /commands"),
     ("PUT", r"/commands/([a-z0-9]+)", "PUT /commands/{id}"),
 ]
+# The names of the server's system emoji (model.SystemEmojis); see the file's header for its source.
+SYSTEM_EMOJI = frozenset(line for line in (Path(__file__).parent / "mattermost_system_emoji.txt")
+                         .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+EMOJI_NAME = re.compile(r"[a-zA-Z0-9\-+_]+")
+EMOJI_NAME_MAX_LENGTH = 64  # model.EmojiNameMaxLength (server/public/model/emoji.go)
+# Post.IsValid (mattermost/mattermost:server/public/model/post.go): the message counts runes (Python
+# characters), and so does the JSON of the props.
+POST_MESSAGE_MAX_RUNES = 16383  # PostMessageMaxRunesV2 = PostMessageMaxBytesV2 (65535) / 4
+POST_PROPS_MAX_RUNES = 800000  # PostPropsMaxRunes
+# Dialog.IsValid / DialogElement.IsValid (server/public/model/integration_action.go) measure with Go's
+# len(): bytes of UTF-8, not characters.
+DIALOG_TITLE_MAX = 24  # DialogTitleMaxLength
+DIALOG_ELEMENT_MAX = {"display_name": 24, "name": 300, "help_text": 150}
+DIALOG_TEXT_MAX = {"text": 150, "textarea": 3000, "select": 3000}  # default and placeholder, by type
+PERMISSION_DENIED = (403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
 
 
 def new_id(*parts: object) -> str:
     """26 lower-case characters, like Mattermost's ids."""
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:26]
+
+
+def utf8_length(text: object) -> int:
+    return len(str(text or "").encode("utf-8"))
+
+
+def dialog_problems(dialog: dict) -> list[str]:
+    """What the server's Dialog.IsValid finds wrong, in its words (it logs them, and opens the dialog)."""
+    problems = []
+    title = dialog.get("title") or ""
+    if not title or utf8_length(title) > DIALOG_TITLE_MAX:
+        problems.append(f"invalid dialog title {title!r}")
+    seen: set[str] = set()
+    for element in dialog.get("elements") or []:
+        name = str(element.get("name") or "")
+        if name in seen:
+            problems.append(f"duplicate dialog element {name!r}")
+        seen.add(name)
+        for key, limit in DIALOG_ELEMENT_MAX.items():
+            value = element.get(key) or ""
+            if key != "help_text" and not value:
+                problems.append(f"{name!r} field is not valid: {key} cannot be empty")
+            if utf8_length(value) > limit:
+                problems.append(f"{name!r} field is not valid: {key} cannot be longer than {limit} characters, "
+                                f"got {utf8_length(value)}")
+        kind = element.get("type")
+        for key in ("default", "placeholder"):
+            if kind in DIALOG_TEXT_MAX and utf8_length(element.get(key)) > DIALOG_TEXT_MAX[kind]:
+                problems.append(f"{name!r} field is not valid: {key} cannot be longer than {DIALOG_TEXT_MAX[kind]}")
+        if int(element.get("min_length") or 0) > int(element.get("max_length") or 0):
+            problems.append(f"{name!r} field is not valid: min length should be less then max length")
+        if kind == "select" and element.get("default") and not element.get("data_source") and \
+                element["default"] not in {option.get("value") for option in element.get("options") or []}:
+            problems.append(f"{name!r} field is not valid: default value {element['default']!r} doesn't exist in "
+                            "options")
+        if kind not in ("text", "textarea", "select", "bool", "radio", "date", "datetime"):
+            problems.append(f"{name!r} field is not valid: invalid element type: {kind!r}")
+    return problems
 
 
 def app_error(status: int, error_id: str, message: str) -> JSONResponse:
@@ -111,7 +172,12 @@ class FakeMattermostAPI:
                                                   "locale": "fr", "timezone": {"useAutomaticTimezone": "true"}}}
         self.dialogs: list[dict] = []
         self.files: dict[str, FakeFile] = {}
-        self.channels: set[str] = set()  # where the bot is a member (and may upload): its direct channels and these
+        # Where the bot is a member (it may post and upload there): its direct channels and the ones it joined.
+        self.channels: set[str] = set()
+        self.custom_emoji: set[str] = set()
+        self.warnings: list[str] = []  # what the server would log as wrong in what the bot sent
+        self.rate: tuple[float, int] | None = None  # (requests a second, burst) once limit_rate is called
+        self._bucket: tuple[float, float] = (0.0, 0.0)  # (tokens, at)
         self.commands: list[dict] = []
         self.errors: dict[str, list[tuple[int, str]]] = {}
         self.rate_limits: dict[str, list[int]] = {}
@@ -143,6 +209,15 @@ class FakeMattermostAPI:
     def add_channel(self, channel_id: str) -> None:
         """The bot joins a channel (it may upload files there)."""
         self.channels.add(channel_id)
+
+    def add_custom_emoji(self, name: str) -> None:
+        self.custom_emoji.add(name)
+
+    def limit_rate(self, per_second: float = 10, burst: int = 100) -> None:
+        """The server's API rate limiting, off by default (RateLimitSettings.Enable = false, PerSec 10,
+        MaxBurst 100 in server/public/model/config.go); the bot shares one bucket, as one remote address."""
+        self.rate = (per_second, burst)
+        self._bucket = (float(burst + 1), time.monotonic())
 
     def fail_next(self, route: str, status: int = 500, error_id: str = "app.test.error") -> None:
         self.errors.setdefault(route, []).append((status, error_id))
@@ -260,6 +335,9 @@ class FakeMattermostAPI:
                                  "Invalid or expired session, please login again.")
             if route is None:
                 return app_error(404, "api.context.404.app_error", "Sorry, we could not find the page.")
+            limited = self._rate_limited()
+            if limited is not None:
+                return limited
             if self.rate_limits.get(route):
                 retry_after = self.rate_limits[route].pop(0)
                 return PlainTextResponse("limit exceeded", status_code=429, headers={
@@ -269,7 +347,36 @@ class FakeMattermostAPI:
                 status, error_id = self.errors[route].pop(0)
                 return app_error(status, error_id, "Injected error")
             handler = getattr(self, "api_" + re.sub(r"\W+", "_", route).strip("_").lower())
-            return handler(body, *args)
+            response = handler(body, *args)
+            if self.rate is not None:
+                response.headers.update(self._rate_headers(0))
+            return response
+
+    def _rate_limited(self) -> Response | None:
+        """A token bucket of MaxBurst + 1 requests refilled at PerSec, as the server's throttled limiter:
+        beyond it, 429 `text/plain` "limit exceeded" with Retry-After and the X-Ratelimit-* headers
+        (server/channels/app/ratelimit.go, RateLimitWriter and setRateLimitHeaders)."""
+        if self.rate is None:
+            return None
+        per_second, burst = self.rate
+        tokens, at = self._bucket
+        now = time.monotonic()
+        tokens = min(float(burst + 1), tokens + (now - at) * per_second)
+        if tokens >= 1:
+            self._bucket = (tokens - 1, now)
+            return None
+        self._bucket = (tokens, now)
+        wait = math.ceil((1 - tokens) / per_second)
+        return PlainTextResponse("limit exceeded", status_code=429,
+                                 headers={"Retry-After": str(wait), **self._rate_headers(wait)})
+
+    def _rate_headers(self, reset: int) -> dict[str, str]:
+        per_second, burst = self.rate or (0.0, 0)
+        tokens, _at = self._bucket
+        # X-Ratelimit-Reset is the seconds until the bucket is full again, not an epoch (NOTES.md).
+        full = math.ceil((burst + 1 - tokens) / per_second) if per_second else 0
+        return {"X-Ratelimit-Limit": str(burst + 1), "X-Ratelimit-Remaining": str(int(tokens)),
+                "X-Ratelimit-Reset": str(max(reset, full))}
 
     def _post_json(self, post: FakePost) -> dict:
         return {"id": post.id, "create_at": 1755850100123, "update_at": 1755850100123, "edit_at": 0,
@@ -288,8 +395,15 @@ class FakeMattermostAPI:
         file_ids = body.get("file_ids") or []
         if not body.get("channel_id") or not (body.get("message") or body.get("props") or file_ids):
             return app_error(400, "api.context.invalid_body_param.app_error", "Invalid or missing post.")
+        if body["channel_id"] not in self.channels:
+            # createPost checks PermissionCreatePost on the channel: a bot that is not a member has none
+            # (server/channels/api4/post.go).
+            return app_error(*PERMISSION_DENIED)
         if len(json.dumps(file_ids)) > 300:  # Post.FileIds: 300 characters of JSON, about ten ids
             return app_error(400, "model.post.is_valid.file_ids.app_error", "Invalid file ids.")
+        too_large = self._too_large(body)
+        if too_large is not None:
+            return too_large
         post = FakePost(new_id("post", next(self._ids)), body["channel_id"], body.get("message", ""),
                         body.get("props") or {})
         # As the server does, only files of this creator, uploaded in this channel and not yet attached
@@ -301,6 +415,15 @@ class FakeMattermostAPI:
                 post.file_ids.append(file_id)
         self.posts[post.id] = post
         return JSONResponse(self._post_json(post), status_code=201)
+
+    @staticmethod
+    def _too_large(body: dict) -> Response | None:
+        """Post.IsValid's size checks (server/public/model/post.go)."""
+        if len(body.get("message") or "") > POST_MESSAGE_MAX_RUNES:
+            return app_error(400, "model.post.is_valid.msg.app_error", "Invalid message.")
+        if len(json.dumps(body.get("props") or {}, ensure_ascii=False)) > POST_PROPS_MAX_RUNES:
+            return app_error(400, "model.post.is_valid.props.app_error", "Invalid props.")
+        return None
 
     def api_post_files(self, body: dict, *args: str) -> Response:
         """`POST /files`: multipart (a `channel_id` field or query parameter, then `files` parts), or the
@@ -358,6 +481,10 @@ class FakeMattermostAPI:
         post = self.posts.get(post_id)
         if post is None:
             return app_error(404, "app.post.get.app_error", "Unable to get the post.")
+        too_large = self._too_large({"message": body.get("message") or post.message,
+                                     "props": post.props if body.get("props") is None else body["props"]})
+        if too_large is not None:
+            return too_large
         if body.get("message") is not None:
             post.message = body["message"]
         if body.get("props") is not None:
@@ -369,8 +496,15 @@ class FakeMattermostAPI:
             return app_error(403, "api.context.permissions.app_error",
                              "You do not have the appropriate permissions.")
         post = self.posts.get(body.get("post_id", ""))
-        if post is None or not re.fullmatch(r"[a-zA-Z0-9\-+_]+", body.get("emoji_name", "")):
-            return app_error(400, "api.context.invalid_body_param.app_error", "Invalid reaction.")
+        if post is None:
+            return app_error(404, "app.post.get.app_error", "Unable to get the post.")
+        emoji = str(body.get("emoji_name") or "")
+        # App.SaveReactionForPost (server/channels/app/reaction.go): a system emoji, else a custom one
+        # (GetEmojiByName: 404 app.emoji.get_by_name.no_result); then Reaction.IsValid (model/reaction.go).
+        if emoji not in SYSTEM_EMOJI and emoji not in self.custom_emoji:
+            return app_error(404, "app.emoji.get_by_name.no_result", "Unable to find the emoji.")
+        if not EMOJI_NAME.fullmatch(emoji) or len(emoji) > EMOJI_NAME_MAX_LENGTH:
+            return app_error(400, "model.reaction.is_valid.emoji_name.app_error", "Invalid emoji name.")
         reaction = {"user_id": BOT_USER, "post_id": post.id, "emoji_name": body["emoji_name"],
                     "create_at": next(self._ms), "update_at": 0, "delete_at": 0, "remote_id": "",
                     "channel_id": post.channel_id}
@@ -403,9 +537,20 @@ class FakeMattermostAPI:
                              "posts": {post.id: self._post_json(post) for post in posts}})
 
     def api_post_actions_dialogs_open(self, body: dict, *args: str) -> Response:
-        dialog = body.get("dialog") or {}
-        if not body.get("trigger_id") or not body.get("url") or not dialog.get("elements"):
-            return app_error(400, "interactive_message.decode_trigger_id.missing_data", "Invalid dialog.")
+        """openDialog (server/channels/api4/integration_action.go) refuses a request without a URL, then
+        App.OpenInteractiveDialog one whose trigger_id does not decode; a dialog that Dialog.IsValid finds
+        invalid is only logged ("Interactive dialog is invalid") and opened all the same (TestOpenDialog,
+        "Should pass with too long display name of elements")."""
+        url = str(body.get("url") or "")
+        if not url:
+            return app_error(400, "api.context.invalid_param.app_error", "Invalid or missing url in request body.")
+        if not body.get("trigger_id"):
+            return app_error(400, "interactive_message.decode_trigger_id.missing_data",
+                             "Trigger ID for interactive dialog is missing data.")
+        if not (url.startswith(("http://", "https://", "/plugins/", "plugins/"))):
+            return app_error(400, "api.context.invalid_param.app_error", "Invalid url parameter.")
+        self.warnings += [f"Interactive dialog is invalid: {problem}"
+                          for problem in dialog_problems(body.get("dialog") or {})]
         self.dialogs.append(body)
         return JSONResponse({"status": "OK"})
 

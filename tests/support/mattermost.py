@@ -82,6 +82,7 @@ def running_mattermost_bot(database_url: str, clock=None, listen: bool = False,
     # MATTERMOST_PUBLIC_URL is required; by default the server's own address, known once its port is bound.
     public_url = env.pop("mattermost_public_url", None)
     with FakeMattermostAPI() as api:
+        api.add_channel(CLUB_CHANNEL)  # the bot was added to the Club's channel
         settings = load_settings(database_url=database_url, mattermost_url=api.url, mattermost_bot_token=TOKEN,
                                  mattermost_command_token=f"another-command-token,{COMMAND_TOKEN}",
                                  mattermost_club_channel=CLUB_CHANNEL, club_admins=f"mattermost:{ADMIN}",
@@ -106,3 +107,5 @@ def running_mattermost_bot(database_url: str, clock=None, listen: bool = False,
                     listener.stop()
                 bot.http.close()
                 service.db.dispose()
+        # What the server accepts but logs as wrong (an invalid dialog) is a defect all the same.
+        assert api.warnings == [], api.warnings

@@ -50,7 +50,8 @@ def handle_action(mm: MattermostRuntime, payload: dict) -> dict:
     # (`ephemeral_text`, taken as it is: no Slack-style link parsing); the rest is in the outbox already.
     replies = mm.open_forms(mm.service.handle_action(event).answer, payload.get("trigger_id"), channel, user_id)
     answer: dict = {}
-    if replies and replies[0].visibility == Visibility.EPHEMERAL and not replies[0].buttons:
+    if replies and replies[0].visibility == Visibility.EPHEMERAL and not replies[0].buttons \
+            and len(replies[0].text) <= render.MAX_POST:
         answer = {"ephemeral_text": render.markdown(replies[0].text, mm.platform.username),
                   "skip_slack_parsing": True}
         replies = replies[1:]

@@ -34,13 +34,14 @@ class _Client(Client):
         self._url += options.get("club_base_path", "")
 
 
-def make_driver(url: str, token: str | None, timeout: float = 10) -> TypedDriver:
+def make_driver(url: str, token: str | None, timeout: float = 10, retries: int = 5) -> TypedDriver:
+    """`retries`: how often the driver itself waits out a 429's Retry-After before raising TooManyRequests."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return TypedDriver({
         "scheme": parts.scheme, "url": parts.hostname, "port": port, "token": token or "",
         "club_base_path": parts.path.rstrip("/"), "request_timeout": timeout,
-        "max_retries": 5, "retry_max_sleep": 60,
+        "max_retries": retries, "retry_max_sleep": 60,
     }, client_cls=_Client)
 
 
@@ -113,13 +114,22 @@ class MattermostPlatform:
         return render.message(reply, self.username, self.action_url(), self.secret)
 
     def post(self, channel: str, reply: Reply, key: str | None = None) -> str:
+        """A message over the server's limit goes as several posts, in order; the last carries the buttons,
+        the anchor and the key, and is the one whose id is returned (reactions and updates go to it)."""
         message, props = self._post_body(reply)
         if key:
             props = {**props, KEY_FIELD: key}
-        return self.driver.posts.create_post(channel_id=channel, message=message, props=props)["id"]
+        *first, last = render.pieces(message)
+        for piece in first:
+            self.driver.posts.create_post(channel_id=channel, message=piece)
+        return self.driver.posts.create_post(channel_id=channel, message=last, props=props)["id"]
 
     def update(self, channel: str, message_id: str, reply: Reply) -> None:
         message, props = self._post_body(reply)
+        if len(message) > render.MAX_POST:
+            # One post is edited: the end of a message too long for it is left out, and said so in the log.
+            log.warning("update of %s cut to %s characters", message_id, render.MAX_POST)
+            message = render.pieces(message)[0]
         # `props` replaces the whole map: an empty attachment list removes buttons that are gone.
         self.driver.posts.patch_post(message_id, message=message, props={"attachments": [], **props})
 
@@ -128,9 +138,12 @@ class MattermostPlatform:
 
     def ephemeral(self, channel: str, user: str, reply: Reply) -> None:
         message, props = self._post_body(reply)
+        *first, last = render.pieces(message)
         try:
+            for piece in first:
+                self.driver.posts.create_post_ephemeral(user_id=user, post={"channel_id": channel, "message": piece})
             self.driver.posts.create_post_ephemeral(
-                user_id=user, post={"channel_id": channel, "message": message, "props": props})
+                user_id=user, post={"channel_id": channel, "message": last, "props": props})
         except (NotEnoughPermissions, ResourceNotFound):
             # Ephemeral posts need the create_post_ephemeral permission and a channel the bot is in:
             # tell the person privately instead.

@@ -87,6 +87,9 @@ def handle(mm: MattermostRuntime, fields: dict[str, list[str]]) -> tuple[int, di
     )
     replies = mm.open_forms(mm.service.handle_command(command).answer, one("trigger_id"), channel, user_id)
     first, rest = in_response(replies)  # the command response carries the first
+    if first is not None and len(first.text) > render.MAX_POST:
+        # The response is one post: a longer answer is shown right after, in as many posts as it takes.
+        first, rest = None, [first, *rest]
     mm.later(rest, channel, user_id)
     if first is None:
         return 200, {"response_type": "ephemeral", "text": ""}

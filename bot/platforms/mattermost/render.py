@@ -14,7 +14,18 @@ from collections.abc import Callable
 
 from handlers import Form, Reply
 
-MAX_POST = 16383  # Mattermost's default maximum post size (runes)
+# Post.IsValid counts the message in runes (Python characters): at most PostMessageMaxRunesV2 =
+# PostMessageMaxBytesV2 (65535) / 4 (mattermost/mattermost:server/public/model/post.go).
+MAX_POST = 16383
+# Dialog.IsValid / DialogElement.IsValid measure with Go's len(), in bytes of UTF-8
+# (mattermost/mattermost:server/public/model/integration_action.go): DialogTitleMaxLength,
+# DialogElementDisplayNameMaxLength, DialogElementHelpTextMaxLength, DialogElementTextMaxLength (a text
+# element's default). The server logs a dialog over them as invalid.
+DIALOG_TITLE_BYTES = 24
+DISPLAY_NAME_BYTES = 24
+HELP_TEXT_BYTES = 150
+TEXT_BYTES = 150
+ELLIPSIS = "…"
 FORM_CALLBACK = "club-form"
 _TOKEN = re.compile(r"<@([A-Za-z0-9._\-]+)(?:\|[^>]*)?>")
 _STYLES = {"primary": "primary", "danger": "danger"}
@@ -31,9 +42,40 @@ def signature_ok(secret: bytes, signature: object, *parts: str) -> bool:
 
 
 def markdown(text: str, username_of: Callable[[str], str]) -> str:
-    """Our light Markdown is Mattermost's; only mention tokens become @username."""
-    text = _TOKEN.sub(lambda m: "@" + username_of(m.group(1)), text)
-    return text if len(text) <= MAX_POST else text[:MAX_POST - 1] + "…"
+    """Our light Markdown is Mattermost's; only mention tokens become @username. Not cut: a message
+    over MAX_POST is split by `pieces`."""
+    return _TOKEN.sub(lambda m: "@" + username_of(m.group(1)), text)
+
+
+def pieces(text: str, limit: int = MAX_POST) -> list[str]:
+    """The message in posts of at most `limit` characters, cut between lines and in order; a single line
+    longer than that is cut where it must."""
+    if len(text) <= limit:
+        return [text]
+    found: list[str] = []
+    current: str | None = None  # the post being filled; None before its first line
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current is not None:
+                found.append(current)
+                current = None
+            found.append(line[:limit])
+            line = line[limit:]
+        if current is not None and len(current) + 1 + len(line) > limit:
+            found.append(current)
+            current = None
+        current = line if current is None else f"{current}\n{line}"
+    found.append(current or "")
+    return [piece for piece in found if piece] or [""]
+
+
+def fit_bytes(text: str, limit: int, mark: str = ELLIPSIS) -> str:
+    """`text` within `limit` bytes of UTF-8, cut on a character boundary and ended by `mark` when cut."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    room = limit - len(mark.encode("utf-8"))
+    kept = text.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return kept.rstrip() + mark
 
 
 def button_context(secret: bytes, action: str, value: str) -> dict:
@@ -88,29 +130,31 @@ def dialog(form: Form, channel: str, user_id: str, secret: bytes) -> dict:
     it was opened for, signed: a submission for someone else or another form is refused."""
     elements = []
     for field in form.fields:
-        label = field.label if len(field.label) <= 24 else field.label[:23] + "…"
+        label = fit_bytes(field.label, DISPLAY_NAME_BYTES)
         element: dict = {"display_name": label, "name": field.name, "optional": field.optional}
-        if len(field.label) > 24:
-            element["help_text"] = field.label[:150]
+        if label != field.label:  # the whole label stays readable under the field
+            element["help_text"] = fit_bytes(field.label, HELP_TEXT_BYTES)
         if field.choices:
             element |= {"type": "select", "options": [{"text": text[:150], "value": value}
                                                       for value, text in field.choices]}
             if field.initial:
                 element["default"] = field.initial
         else:
-            # A single-line text element holds at most 150 characters: longer answers get a textarea.
-            multiline = field.multiline or field.max_length > 150
+            # A single-line text element holds at most 150 characters and its default 150 bytes: longer
+            # answers, or a longer text to edit, get a textarea.
+            multiline = (field.multiline or field.max_length > 150
+                         or len((field.initial or "").encode("utf-8")) > TEXT_BYTES)
             element |= {"type": "textarea" if multiline else "text",
                         "max_length": min(field.max_length, 3000 if multiline else 150)}
             if field.initial:
-                element["default"] = field.initial
+                element["default"] = field.initial  # never cut: it is the person's own text to edit
         elements.append(element)
     state = {"form": form.form_id, "state": form.state, "channel": channel, "user": user_id}
     state["sig"] = sign(secret, "form", form.form_id, form.state, channel, user_id)
     return {
         "callback_id": f"{FORM_CALLBACK}:{form.form_id}",
-        "title": form.title[:24],
-        "submit_label": form.submit[:24],
+        "title": fit_bytes(form.title, DIALOG_TITLE_BYTES),
+        "submit_label": fit_bytes(form.submit, DIALOG_TITLE_BYTES),
         "notify_on_cancel": False,
         "state": json.dumps(state, separators=(",", ":")),
         "elements": elements,

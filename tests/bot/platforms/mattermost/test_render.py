@@ -75,15 +75,30 @@ def test_buttons_are_signed_attachments() -> None:
     assert not render.signature_ok(b"other", context["sig"], "button", "vote", "1")
 
 
-def test_long_messages_are_cut_to_the_post_limit() -> None:
-    assert len(render.markdown("x" * 20000, str)) == render.MAX_POST
+def test_long_messages_are_split_between_lines_in_order() -> None:
+    text = "\n".join(f"{n}. Proposition n° {n} — un thème porté par une DREETS" for n in range(1, 800))
+    parts = render.pieces(text)
+    assert len(parts) > 1 and all(len(part) <= render.MAX_POST for part in parts)
+    assert "\n".join(parts) == text and all(not part.startswith("\n") for part in parts)
+    assert render.pieces("x" * 20000) == ["x" * render.MAX_POST, "x" * (20000 - render.MAX_POST)]
+    assert render.pieces("court") == ["court"]
+
+
+@pytest.mark.parametrize(("text", "limit", "fitted"), [
+    ("Porteur·se à la rencontre", 24, "Porteur·se à la ren…"),  # 27 bytes: · and à take two each
+    ("Porteur·se", 24, "Porteur·se"),
+    ("ééééééééééééé", 24, "éééééééééé…"),  # never half a character
+])
+def test_dialog_texts_fit_in_bytes_on_a_character_boundary(text: str, limit: int, fitted: str) -> None:
+    assert render.fit_bytes(text, limit) == fitted
+    assert len(fitted.encode("utf-8")) <= limit
 
 
 def test_dialog_state_is_bound_to_its_person() -> None:
     form = Form("f", "Un titre bien trop long pour Mattermost", (
         FormField("court", "Court", max_length=100), FormField("long", "Long", max_length=500)), state="3")
     dialog = render.dialog(form, "C1", "U1", SECRET)
-    assert len(dialog["title"]) <= 24
+    assert len(dialog["title"].encode("utf-8")) <= 24
     kinds = {e["name"]: (e["type"], e["max_length"]) for e in dialog["elements"]}
     assert kinds == {"court": ("text", 100), "long": ("textarea", 500)}
     assert render.dialog_state(dialog["state"], "U1", SECRET)["state"] == "3"
