@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -89,6 +90,7 @@ def create_app(settings: Settings, service: Service | None = None,
         commands = runtime.slack_commands
         if runtime.slack_app is None or commands is None:
             return JSONResponse({"error": "Slack n'est pas configuré (SLACK_SIGNING_SECRET)."}, status_code=404)
+        received = time.monotonic()  # a trigger_id's 3 s start here, not once a worker thread is free
         raw = await request.body()
         headers = dict(request.headers)
         if is_ssl_check(raw, headers):  # unsigned by Slack, answered as Bolt does, with nothing done
@@ -104,10 +106,10 @@ def create_app(settings: Settings, service: Service | None = None,
             if isinstance(fields, tuple):
                 status, answer, answer_headers = fields
             elif commands.quick(fields):  # short work: answered here, without a hop to a thread and back
-                status, answer, answer_headers = commands.answer(fields, signed, on_loop=True)
+                status, answer, answer_headers = commands.answer(fields, signed, on_loop=True, received=received)
             else:
                 status, answer, answer_headers = await anyio.to_thread.run_sync(
-                    commands.answer, fields, signed, limiter=workers)
+                    commands.answer, fields, signed, False, received, limiter=workers)
             return Response(answer, status_code=status, headers=answer_headers)
         reactions = runtime.slack_reactions
         payload = reactions.read(body, headers) if reactions is not None else None

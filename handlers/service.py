@@ -283,6 +283,10 @@ class Service:
         """Whether this person was met already in this process (no profile to fetch before answering)."""
         return (platform, user_id) in self._known
 
+    def forget(self, platform: str, user_id: str) -> None:
+        """Their profile could not be read before the answer and has been since: their next command asks again."""
+        self._known.discard((platform, user_id))
+
     def _first_contact_profile(self, platform: str, user_id: str, loader: ProfileLoader | None,
                                user_name: str = "") -> Profile | None:
         """Meets someone new: their platform profile is fetched outside any transaction, and they are

@@ -56,8 +56,19 @@ def ensure_member(session: Session, club: Club, settings: ClubSettings, platform
 
 
 def note_profile(member: Member, settings: ClubSettings, profile: Profile) -> None:
-    """The platform's profile, read for someone met before without it (a mention, a vote by reaction): a
-    guest account becomes a participant, never the reverse (a group's guest stays one)."""
+    """The platform's profile, read for someone met before without it (a mention, a vote by reaction, a
+    first command answered while the platform was rate-limiting): what the bot could only guess then —
+    name, zone, language — is taken from it, unless the person chose since; a guest account becomes a
+    participant, never the reverse (a group's guest stays one)."""
+    if not member.profiled and member.erased_at is None:
+        # No command names a person: until a profile is read, their name is their handle or id.
+        if profile.display_name:
+            member.display_name = profile.display_name[:200]
+        zone = resolve_zone(profile.tz or "")
+        if zone and member.tz == settings.programme.club.timezone:
+            member.tz = zone
+        if profile.locale and member.lang is None:
+            member.lang = lang_of(profile.locale)
     member.profiled = True
     if profile.guest and member.role != Role.PARTICIPANT.value \
             and not settings.is_admin(member.platform, member.platform_user_id):

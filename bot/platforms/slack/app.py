@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App, BoltRequest
@@ -41,8 +42,11 @@ def build_slack_app(settings: Settings, service: Service, executor: Executor | N
 def dispatch_verified(app: App, verifier: SignedRequests, request: SignedRequest, query: str,
                       headers: dict[str, str]) -> Answer:
     """Bolt's dispatch of a verified request, once: a replayed interaction (a click, a form) is refused
-    before any listener runs. Events are left to their event id (see `signing`). Runs in a worker thread."""
+    before any listener runs. Events are left to their event id (see `signing`). Runs in a worker thread.
+    Listeners find in their context when the request was `received` (a click's trigger lives 3 s)."""
+    received = time.monotonic()
     if not is_event_delivery(request, headers) and not verifier.first_use(request):
         return REFUSED
-    response = app.dispatch(BoltRequest(body=request.body, query=query, headers=headers))
+    response = app.dispatch(BoltRequest(body=request.body, query=query, headers=headers,
+                                        context={"received": received}))
     return response.status, response.body, {k: v[0] for k, v in response.headers.items() if v}

@@ -1,4 +1,10 @@
-"""The Slack Web API as a `Platform`: every call goes to SLACK_API_URL and honours Retry-After."""
+"""The Slack Web API as a `Platform`: every call goes to SLACK_API_URL and honours Retry-After.
+
+Work done after an answer waits on a rate limit inside the SDK (`make_client`'s retry handlers). A call made
+before an answer must not: Slack wants the answer within 3 s, and the SDK's `RateLimitErrorRetryHandler`
+sleeps the whole Retry-After inside the request (slackapi/python-slack-sdk:
+slack_sdk/http_retry/builtin_handlers.py). Those calls go through `without_retries` clients.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.web import SlackResponse
 
 from bot.platforms.base import KEY_FIELD
 from bot.platforms.slack import render
@@ -16,6 +23,9 @@ from handlers import Attachment, Profile, Reply
 log = logging.getLogger(__name__)
 SKIN_TONE = "::skin-tone-"
 EMOJI_ALIASES = {"thumbsup": "+1", "thumbsdown": "-1", "white_check_mark": "white_check_mark"}
+ANSWER_TIMEOUT = 1.0  # seconds users.info may take before an answer: what is left of 3 s goes to the command
+# `ok: false` codes a later attempt can cure (https://api.slack.com/methods/users.info#errors); others are final.
+TRANSIENT_CODES = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
 def normalise_emoji(name: str) -> str:
@@ -29,6 +39,35 @@ def make_client(token: str | None, base_url: str) -> WebClient:
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
     client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
     return client
+
+
+def without_retries(client: WebClient, timeout: float) -> WebClient:
+    """The same Slack for a call made before an answer: one attempt, `timeout` seconds at most."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=timeout, retry_handlers=[])
+
+
+def retry_after(error: BaseException) -> float | None:
+    """The seconds a 429 asks to wait (its Retry-After header, docs.slack.dev/apis/web-api/rate-limits);
+    None for any other failure."""
+    if not isinstance(error, SlackApiError) or error.response.status_code != 429:
+        return None
+    headers = {key.lower(): value for key, value in (error.response.headers or {}).items()}
+    value = headers.get("retry-after", "1")
+    try:
+        return max(0.0, float(value[0] if isinstance(value, list) else value))
+    except ValueError:
+        return 1.0
+
+
+def may_succeed_later(error: BaseException) -> bool:
+    """A rate limit, a timeout, a connection or server failure: worth asking again later. Any other
+    refusal (`user_not_found`, `missing_scope`…) would be refused again."""
+    if not isinstance(error, SlackApiError):
+        return isinstance(error, OSError)  # timeouts and connection failures (urllib's URLError included)
+    response: SlackResponse = error.response
+    if response.status_code == 429 or response.status_code >= 500:
+        return True
+    return isinstance(response.data, dict) and response.data.get("error") in TRANSIENT_CODES
 
 
 def _carrying(key: str | None) -> dict:
@@ -53,6 +92,8 @@ class SlackPlatform:
         self.client = client
         self.identity = identity or BotIdentity()
         self._direct: dict[str, str] = {}
+        self.answering = without_retries(client, ANSWER_TIMEOUT)  # before an answer: never a wait
+        self.single_attempt = without_retries(client, client.timeout)  # its caller honours Retry-After itself
 
     @property
     def bot_user_id(self) -> str | None:
@@ -126,8 +167,13 @@ class SlackPlatform:
         self.client.files_upload_v2(channel=channel, filename=attachment.filename, title=attachment.filename,
                                     content=attachment.content)
 
-    def profile(self, user_id: str) -> Profile:
-        user = self.client.users_info(user=user_id, include_locale=True)["user"]
+    def open_view(self, trigger_id: str, view: dict, timeout: float) -> None:
+        """views.open in one attempt of at most `timeout` seconds: its trigger will not outlive a retry."""
+        without_retries(self.client, timeout).views_open(trigger_id=trigger_id, view=view)
+
+    def profile(self, user_id: str, client: WebClient | None = None) -> Profile:
+        """users.info through `client` (by default the one that waits out rate limits)."""
+        user = (client or self.client).users_info(user=user_id, include_locale=True)["user"]
         profile = user.get("profile", {})
         # Multi-channel (restricted) and single-channel (ultra restricted) guests of the workspace.
         guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted"))

@@ -72,9 +72,12 @@ class SlashCommands:
         cost = self._costs.get(self._kind(fields))
         return cost is not None and cost < QUICK_SECONDS and self.slack.service.knows("slack", fields["user_id"])
 
-    def answer(self, fields: dict[str, str], request: SignedRequest, on_loop: bool = False) -> Answer:
+    def answer(self, fields: dict[str, str], request: SignedRequest, on_loop: bool = False,
+               received: float | None = None) -> Answer:
         """(status, body, headers) of the answer, as Bolt would give them; the verb's cost is noted.
-        A replayed request (its signature already used) is refused before the command runs."""
+        A replayed request (its signature already used) is refused before the command runs. `received`
+        (a `time.monotonic()`, by default now): when it arrived; a form's trigger lives 3 s from then."""
+        received = time.monotonic() if received is None else received
         ack = Ack()
         clock = time.perf_counter if on_loop else time.thread_time
         start = clock()  # the claim is measured too: it holds the loop as long as the command does
@@ -82,7 +85,7 @@ class SlashCommands:
             if not self.verifier.first_use(request):
                 return REFUSED
             if fields["command"] == self.slack.command:
-                opened_form = club_command(ack, fields, self.slack)
+                opened_form = club_command(ack, fields, self.slack, received)
             else:
                 opened_form = other_command(ack, self.slack)
         except Exception:
