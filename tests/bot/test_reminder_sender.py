@@ -27,6 +27,14 @@ def _finish(*processes) -> None:
         assert process.returncode == 0, output
 
 
+def _workspace(count: int) -> FakeSlackAPI:
+    """The Slack workspace of the fan-out: its `count` registrants (U00000…) are its members."""
+    api = FakeSlackAPI()
+    for i in range(count):
+        api.add_user(f"U{i:05d}", f"Personne {i}")
+    return api
+
+
 def _each_once(api: FakeSlackAPI, count: int) -> None:
     keys = Counter(api.keys_posted())
     assert len(keys) == count, f"{count - len(keys)} missing"
@@ -37,7 +45,7 @@ def _each_once(api: FakeSlackAPI, count: int) -> None:
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_dispatchers_on_one_postgresql_send_each_reminder_once(database_url: str) -> None:
     seed_fanout(database_url, 300)
-    with FakeSlackAPI() as api:
+    with _workspace(300) as api:
         first, second = spawn_reminder_sender(database_url, api.url), spawn_reminder_sender(database_url, api.url)
         _finish(first, second)
         _each_once(api, 300)
@@ -47,7 +55,7 @@ def test_two_dispatchers_on_one_postgresql_send_each_reminder_once(database_url:
 @pytest.mark.slow
 def test_a_dispatcher_killed_mid_fanout_and_restarted_sends_each_reminder_once(database_url: str) -> None:
     seed_fanout(database_url, 200)
-    with FakeSlackAPI() as api:
+    with _workspace(200) as api:
         api.limit_rate("chat.postMessage", 50)  # four seconds of work: time to be killed in the middle
         process = spawn_reminder_sender(database_url, api.url)
         deadline = time.monotonic() + 60
@@ -64,7 +72,7 @@ def test_a_dispatcher_killed_mid_fanout_and_restarted_sends_each_reminder_once(d
 @pytest.mark.slow
 def test_a_rate_limited_api_gets_everything_once_at_its_pace(database_url: str) -> None:
     seed_fanout(database_url, 120)
-    with FakeSlackAPI() as api:
+    with _workspace(120) as api:
         api.limit_rate("chat.postMessage", 40)
         started = time.monotonic()
         _finish(spawn_reminder_sender(database_url, api.url))
@@ -81,7 +89,7 @@ def test_a_message_sent_just_before_a_crash_is_recorded_not_sent_again(database_
     seed_fanout(database_url, 3)
     db = Database(database_url)
     service = Service(db, ClubSettings(programme=load_programme()))
-    with FakeSlackAPI() as api:
+    with _workspace(3) as api:
         sender = SlackSender(make_client("xoxb-test", api.url), CLUB_CHANNEL)
         now = datetime.now(UTC)
         with db.transaction() as session:

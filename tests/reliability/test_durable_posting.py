@@ -25,7 +25,14 @@ from handlers.outbox import pending
 from storage.outbox import OutboxMessage
 from storage.polls import Poll, Vote
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.support.slack import CLUB_CHANNEL, SECRET, reaction_body, running_slack_bot, signed_headers
+from tests.support.slack import (
+    CLUB_CHANNEL,
+    SECRET,
+    club_slack_api,
+    reaction_body,
+    running_slack_bot,
+    signed_headers,
+)
 
 ADMIN = "UADMIN01"
 POLL = 'sondage "Quel atelier ?" "Eau" "Santé"'
@@ -84,7 +91,7 @@ def command(url: str, text: str, user: str = ADMIN) -> httpx.Response:
 @pytest.mark.slow
 def test_a_poll_acknowledged_then_killed_is_posted_after_the_restart_once_and_takes_votes(
         database_url: str, tmp_path: Path) -> None:
-    with FakeSlackAPI() as api:
+    with club_slack_api() as api:  # the workspace with the Club channel
         gate = api.hold("chat.postMessage")  # Slack receives the poll's first message, and is slow to answer
         first, url = serve(database_url, api, tmp_path)
         try:
@@ -157,7 +164,7 @@ def test_a_post_refused_for_good_is_not_retried_and_its_author_is_told(database_
 
 def test_a_retry_whose_lookup_is_refused_posts_the_message_once(service: Service, clock) -> None:
     """A lookup the token may not make (missing_scope) is "not found", not one more failure."""
-    with FakeSlackAPI() as api:
+    with club_slack_api() as api:  # the workspace with the Club channel
         service.handle_command(Command(platform="slack", user_id=ADMIN, user_name="camille",
                                        channel_id=CLUB_CHANNEL, text=POLL, received_at=clock()))
         outbox = OutboxSender(service, [SlackSender(WebClient(token="xoxb-test", base_url=api.url), CLUB_CHANNEL)])
@@ -174,7 +181,7 @@ def test_a_retry_whose_lookup_is_refused_posts_the_message_once(service: Service
 
 def test_a_post_answered_after_the_client_s_timeout_is_found_by_its_key_and_its_votes_count(
         service: Service, clock) -> None:
-    with FakeSlackAPI() as api:
+    with club_slack_api() as api:  # the workspace with the Club channel
         service.handle_command(Command(platform="slack", user_id=ADMIN, user_name="camille",
                                        channel_id=CLUB_CHANNEL, text=POLL, received_at=clock()))
         sender = SlackSender(WebClient(token="xoxb-test", base_url=api.url, timeout=0.3), CLUB_CHANNEL)

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
@@ -15,6 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.settings import load_settings
 from bot.web import BackgroundServer, create_app
 from handlers import Service
+from tests.fakes.slack.interactivity import issue_trigger
 from tests.fakes.slack_api import FakeSlackAPI
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -22,8 +23,54 @@ CLUB_CHANNEL = "C0CLUB0001"
 
 
 def trigger_id() -> str:
-    """Slack gives each command and click its own trigger id: two of them never have the same body."""
-    return f"{time.time_ns()}.{uuid.uuid4().int % 10**9}.{uuid.uuid4().hex[:21]}"
+    """Slack gives each command and click its own trigger id, valid 3 s and once: two of them never have
+    the same body, and the local Slack API accepts them for views.open."""
+    return issue_trigger()
+
+
+def with_club_channel(api: FakeSlackAPI) -> FakeSlackAPI:
+    """The workspace club-bot is installed in: the Club channel, public, with the bot in it."""
+    if CLUB_CHANNEL not in api.conversations:
+        api.add_channel(CLUB_CHANNEL, name="club")
+    return api
+
+
+def club_slack_api(**options: object) -> FakeSlackAPI:
+    """A local Slack API whose workspace has the Club channel (`options`: FakeSlackAPI's)."""
+    return with_club_channel(FakeSlackAPI(**options))  # type: ignore[arg-type]
+
+
+def _sender(body: str, content_type: str) -> tuple[str | None, str | None]:
+    """Who acts in which channel, in a command, an interaction or an event body."""
+    try:
+        if content_type.startswith("application/json"):
+            event = json.loads(body).get("event") or {}
+            return event.get("user"), (event.get("item") or {}).get("channel") or event.get("channel")
+        form = {key: values[0] for key, values in parse_qs(body).items()}
+        if "payload" in form:
+            payload = json.loads(form["payload"])
+            return (payload.get("user") or {}).get("id"), (payload.get("channel") or {}).get("id")
+        return form.get("user_id"), form.get("channel_id")
+    except (ValueError, AttributeError):
+        return None, None
+
+
+def declare_sender(api: FakeSlackAPI, body: str, content_type: str) -> None:
+    """A payload captured in another workspace (the corpus): its person and channel exist in this one too,
+    the bot being in the channel (as it is wherever it receives commands and clicks)."""
+    user, channel = _sender(body, content_type)
+    if isinstance(user, str) and user not in api.users:
+        api.add_user(user, user.lower())
+    if isinstance(channel, str) and channel[:1] in ("C", "G") and channel not in api.conversations:
+        api.add_channel(channel, private=channel.startswith("G"))
+    enrol_sender(api, body, content_type)
+
+
+def enrol_sender(api: FakeSlackAPI, body: str, content_type: str) -> None:
+    """Slack only delivers what someone does in a channel they are in: they are one of its members."""
+    user, channel = _sender(body, content_type)
+    if isinstance(user, str) and isinstance(channel, str) and channel in api.conversations:
+        api.join(channel, user)
 
 
 def signed_headers(body: str, secret: str = SECRET, timestamp: int | None = None,
@@ -47,6 +94,7 @@ class SlackBot:
     def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
              secret: str = SECRET, timestamp: int | None = None, extra: dict | None = None) -> httpx.Response:
         headers = signed_headers(body, secret, timestamp, content_type) | (extra or {})
+        enrol_sender(self.api, body, content_type)
         return self.http.post("/slack/events", content=body.encode(), headers=headers)
 
     def command(self, text: str, user: str = "U0MEMBER01", user_name: str = "marie.dupont",
@@ -55,8 +103,7 @@ class SlackBot:
             "token": "deprecated", "team_id": "T01ND2P8N91", "team_domain": "club", "channel_id": channel,
             "channel_name": "club", "user_id": user, "user_name": user_name, "command": "/club",
             "text": text, "api_app_id": "A0CLUB", "is_enterprise_install": "false",
-            "response_url": "https://hooks.slack.com/commands/T01ND2P8N91/1/x",
-            "trigger_id": trigger_id(),
+            "response_url": self.api.response_url(), "trigger_id": self.api.trigger(),
         })
         return self.post(body)
 
@@ -79,6 +126,7 @@ class SlackBot:
         """A signed `reaction_added` / `reaction_removed` delivery, shaped like Slack's."""
         body = reaction_body(user, channel, ts, emoji, added, event_id)
         headers = signed_headers(body, content_type="application/json") | (extra or {})
+        enrol_sender(self.api, body, "application/json")
         return (http or self.http).post("/slack/events", content=body.encode(), headers=headers)
 
 
@@ -112,6 +160,7 @@ def running_slack_bot(database_url: str, clock=None, api: FakeSlackAPI | None = 
                       **env: str) -> Iterator[SlackBot]:
     """The bot's server on `database_url`; `api` keeps one fake Slack across restarts of the bot."""
     with nullcontext(api) if api is not None else FakeSlackAPI() as api:
+        with_club_channel(api)
         settings = load_settings(database_url=database_url, slack_signing_secret=SECRET,
                                  slack_bot_token="xoxb-test", slack_api_url=api.url,
                                  slack_club_channel=CLUB_CHANNEL, club_admins="UADMIN01", **env)

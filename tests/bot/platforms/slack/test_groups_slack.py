@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.handlers.groups.support import add_retain_verb
-from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot
+from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot, trigger_id
 
 GROUP_CHANNEL = "G0GROUPE01"
 SECRET = "SECRET-fusion-des-guichets"
@@ -23,6 +23,7 @@ CLICK = json.loads((CORPUS / "slack" / "interactivity_block_actions.json").read_
 def slack(database_url: str, clock) -> Iterator[SlackBot]:
     with running_slack_bot(database_url, clock=clock) as bot:
         add_retain_verb(bot.service.registry)
+        bot.api.add_channel(GROUP_CHANNEL, name="groupe-1", private=True)  # the bot was invited in
         for user, name in (("UADMIN01", "Camille"), ("U0LEA", "Léa"), ("U0KARIM", "Karim"), ("U0NINA", "Nina")):
             bot.api.add_user(user, name)
         bot.command("retenir-test", user="UADMIN01")
@@ -100,13 +101,15 @@ def test_a_modal_from_someone_else_shows_the_rule_beside_the_form(slack: SlackBo
     empty = interactive(slack, submission("U0LEA", "decision", metadata, {
         "consensus": text(""), "dissensus": text(""), "confidentiel": choice("non")})).json()
     assert "au moins le consensus ou le dissensus" in empty["errors"]["consensus"]
-    assert not [p for p in slack.api.calls_to("chat.postMessage") if p.params["channel"] == GROUP_CHANNEL]
+    # Nothing but the channel's confirmation, when the group was bound to it: no note was posted.
+    assert [p.params["text"] for p in slack.api.calls_to("chat.postMessage")
+            if p.params["channel"] == GROUP_CHANNEL and "Ce salon reçoit" not in p.params["text"]] == []
 
 
 def test_an_objection_opens_a_modal_and_needs_its_reason(slack: SlackBot) -> None:
     slack.command("diffusion 1 Guide de l'accueil https://exemple.fr/guide", user="U0LEA")
-    post = next(p for p in slack.api.wait_for("chat.postMessage", count=2)
-                if "Consultation n° 1" in p.params["text"])
+    slack.api.wait_for("chat.postMessage", count=3)  # the group channel's confirmation, then the consultation
+    post = next(p for p in slack.api.calls_to("chat.postMessage") if "Consultation n° 1" in p.params["text"])
     blocks = post.params["blocks"]
     blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
     button = next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
@@ -117,6 +120,7 @@ def test_an_objection_opens_a_modal_and_needs_its_reason(slack: SlackBot) -> Non
     click["user"] = {"id": "U0NINA", "username": "nina", "name": "nina", "team_id": click["team"]["id"]}
     click["container"] = {"type": "message", "message_ts": ts, "channel_id": CLUB_CHANNEL, "is_ephemeral": False}
     click["channel"] = {"id": CLUB_CHANNEL, "name": "club"}
+    click["trigger_id"] = trigger_id()  # Slack's, fresh with each click
     click["actions"] = [{"action_id": button["action_id"], "block_id": "b", "value": button["value"],
                          "type": "button", "action_ts": "1700000000.1",
                          "text": {"type": "plain_text", "text": "Objection"}}]

@@ -14,7 +14,7 @@ from handlers import Anchor, Reply, Visibility
 from storage.models import Member, ProcessedEvent
 from tests.conftest import CORPUS
 from tests.support.registry import throwaway_verb
-from tests.support.slack import CLUB_CHANNEL, SlackBot, running_slack_bot, trigger_id
+from tests.support.slack import CLUB_CHANNEL, SlackBot, declare_sender, running_slack_bot, trigger_id
 
 SLACK = CORPUS / "slack"
 
@@ -104,6 +104,7 @@ def test_every_corpus_payload_is_acknowledged(slack: SlackBot, caplog: pytest.Lo
     requests = _corpus_requests()
     assert len(requests) >= 20
     for name, body, content_type in requests:
+        declare_sender(slack.api, body, content_type)  # the workspace the capture comes from
         response = slack.post(body, content_type=content_type)
         assert 200 <= response.status_code < 300, (name, response.status_code, response.text)
         if "url_verification" in name:
