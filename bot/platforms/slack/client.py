@@ -121,9 +121,12 @@ class SlackPlatform:
                     return
 
     def post(self, channel: str, reply: Reply, key: str | None = None) -> str:
+        return self._post(channel, reply, key)[1]
+
+    def _post(self, channel: str, reply: Reply, key: str | None) -> tuple[str, str]:
         response = self.client.chat_postMessage(channel=channel, unfurl_links=False, **_carrying(key),
                                                 **render.message(reply))
-        return response["ts"]
+        return response["channel"], response["ts"]
 
     def update(self, channel: str, message_id: str, reply: Reply) -> None:
         self.client.chat_update(channel=channel, ts=message_id, **render.message(reply))
@@ -151,8 +154,12 @@ class SlackPlatform:
         return self._direct[user]
 
     def direct(self, user: str, reply: Reply, key: str | None = None) -> tuple[str, str]:
-        channel = self.direct_channel(user)
-        return channel, self.post(channel, reply, key)
+        """Posted to the person's id: Slack puts it in the app's direct conversation (the Messages tab) and
+        names it in its answer (docs.slack.dev/reference/methods/chat.postMessage, `channel`), without a
+        conversations.open per person (Tier 3: a reminder to 300 people would wait minutes)."""
+        channel, ts = self._post(self._direct.get(user, user), reply, key)
+        self._direct[user] = channel
+        return channel, ts
 
     def reactions(self, channel: str, message_id: str) -> dict[str, set[str]]:
         response = self.client.reactions_get(channel=channel, timestamp=message_id, full=True)
