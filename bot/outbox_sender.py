@@ -4,21 +4,24 @@ reminders — sends each once, and records the platform's message.
 Several processes may run it on one PostgreSQL: a row is leased to one of them (`FOR UPDATE SKIP
 LOCKED`). Each message carries its row's key (Slack message metadata, Mattermost post props); a row
 whose lease ran out — its process died between sending and recording — is looked up on the platform
-before any second attempt, so nobody sees it twice. A 429 pauses that platform for exactly Retry-After
-seconds (never on a listener's thread); posts in one channel are spaced as the platform asks. A
-message the platform refuses for good (the bot is not in the channel, the blocks are invalid) is not
-retried: its author is told.
+before any second attempt, so nobody sees it twice. Each method of a platform goes at the pace its
+Sender declares (a token bucket per method, per channel for posts); a 429 pauses that method (that
+channel's, for posts) for exactly Retry-After seconds, never on a listener's thread, and the rows waiting
+on another method or channel go on meanwhile. A message the platform refuses for good (the bot is not in
+the channel, the blocks are invalid) is not retried: its author is told.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import os
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,7 +36,10 @@ from handlers.reminders import Delivery, claim, ensure_programme, mark_failed, m
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
-MESSAGE_BATCH = 10  # posts in one channel go at about one a second: a batch ends well within its lease
+MESSAGE_BATCH = 10  # rows in flight at once; posts in one channel go at about one a second: each ends within its lease
+
+
+EPSILON = 1e-9
 
 
 class RateLimited(Exception):
@@ -50,12 +56,31 @@ class Refused(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class Pace:
+    """How fast a platform takes one of its methods: `burst` calls at once, then `per_minute` (None: as
+    fast as it answers, only a 429 slows it). `limit` names the platform's limit the method counts
+    against (methods naming the same one share it, and its 429s); `per_channel`: one limit per channel."""
+
+    limit: str
+    per_minute: float | None = None
+    burst: int = 1
+    per_channel: bool = False
+
+
+Steps = Generator[float, None, object]  # yields the seconds it must wait before going on; returns its result
+
+
 class Sender:
     """A platform as the outbox sender uses it. `call` turns the platform's errors into `RateLimited`
-    (wait, then again) and `Refused` (never again); `find` looks a key up after an unsure attempt."""
+    (wait, then again) and `Refused` (never again); `find` looks a key up after an unsure attempt.
+    `paces`: the pace of each method (`post`, `direct`, `update`, `add_reaction`, `ephemeral`, `upload`,
+    `find`) where the platform limits it; a method not named is unpaced, its 429s its own."""
 
-    channel_interval = 0.0  # seconds between two posts in one channel, once a burst is spent
-    channel_burst = 1  # posts a channel takes at once
+    paces: dict[str, Pace] = {}
+
+    def pace(self, method: str) -> Pace:
+        return self.paces.get(method) or Pace(method)
 
     def __init__(self, platform: Platform, club_channel: str | None) -> None:
         self.platform = platform
@@ -80,6 +105,35 @@ class DispatchStats:
     recovered: int = 0  # found already on the platform after a crash: recorded, not sent again
     skipped: int = 0
     refused: int = 0  # refused for good by the platform: its author was told
+
+
+@dataclass
+class Bucket:
+    """A token bucket: `capacity` calls at once, refilled at `rate` a second (0: never empty). While a
+    429's Retry-After runs, `at` lies ahead: nothing is taken before it."""
+
+    capacity: float
+    rate: float
+    tokens: float
+    at: float
+
+    def wait(self, now: float) -> float:
+        """Seconds before one call may go (a nanosecond short counts as there: sleeps are not exact)."""
+        if self.at - now > EPSILON:
+            return self.at - now
+        missing = 1 - self._tokens(now) if self.rate else 0.0
+        return missing / self.rate if missing > EPSILON else 0.0
+
+    def take(self, now: float) -> None:
+        if self.rate:
+            self.tokens, self.at = self._tokens(now) - 1, now
+
+    def pause(self, until: float) -> None:
+        """After Retry-After, one call goes at once (the platform said when), then the pace again."""
+        self.tokens, self.at = 1.0, until
+
+    def _tokens(self, now: float) -> float:
+        return min(self.capacity, self.tokens + (now - self.at) * self.rate)
 
 
 @dataclass(frozen=True)
@@ -120,8 +174,7 @@ class OutboxSender:
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.batch, self.lease = batch, lease
         self.sleep, self.monotonic = sleep, monotonic
-        self._credit: dict[tuple[str, str], tuple[float, float]] = {}  # channel -> (posts allowed, at)
-        self._paused_until: dict[str, float] = {}
+        self._buckets: dict[tuple[str, str, str | None], Bucket] = {}  # (platform, limit, channel)
         self._years: set[int] = set()
 
     def run(self, now: datetime | None = None, limit: int | None = None) -> DispatchStats:
@@ -132,15 +185,37 @@ class OutboxSender:
 
     # -- messages -----------------------------------------------------------------------------
     def run_messages(self, now: datetime | None = None) -> DispatchStats:
+        """Sends every message due, rows side by side: while one waits for its method's pace (or a 429
+        on it), rows waiting on nothing, or on another method or channel, go on. Each row's steps stay
+        in order, and a row of an action is claimed only once the one before it is done."""
         stats = DispatchStats()
-        while True:
+        due: list[tuple[float, int, Steps]] = []  # (when it can go on, order claimed, its steps)
+        order = itertools.count()
+
+        def claim_more() -> None:
+            if len(due) >= MESSAGE_BATCH:
+                return
             with self.service.db.transaction() as session:
                 items = messages.claim(session, list(self.senders), now or self.service.clock(), self.worker,
-                                       MESSAGE_BATCH, self.lease)
-            if not items:
-                break
+                                       MESSAGE_BATCH - len(due), self.lease)
             for item in items:
-                self._message(item, stats, now)
+                heapq.heappush(due, (self.monotonic(), next(order), self._message(item, stats, now)))
+
+        claim_more()
+        while due:
+            at, turn, steps = heapq.heappop(due)
+            if at > self.monotonic():
+                claim_more()  # what came meanwhile may go before this wait ends
+                if due and due[0][0] < at:
+                    heapq.heappush(due, (at, turn, steps))
+                    continue
+                self.sleep(max(0.0, at - self.monotonic()))
+            try:
+                wait = next(steps)
+            except StopIteration:
+                claim_more()  # the next message of its action, maybe
+                continue
+            heapq.heappush(due, (self.monotonic() + wait, turn, steps))
         if stats.failed or stats.refused or stats.recovered:
             log.info("outbox: %s sent, %s to retry, %s refused, %s recovered", stats.sent, stats.failed,
                      stats.refused, stats.recovered)
@@ -162,10 +237,10 @@ class OutboxSender:
         with self.service.db.transaction() as session:
             outcome(session, now or self.service.clock())
 
-    def _message(self, item: messages.Outgoing, stats: DispatchStats, now: datetime | None) -> None:
+    def _message(self, item: messages.Outgoing, stats: DispatchStats, now: datetime | None) -> Steps:
         sender, worker = self.senders[item.origin.platform], self.worker
         try:
-            self._send_message(sender, item, stats, now)
+            yield from self._send_message(sender, item, stats, now)
         except Refused as refused:
             stats.refused += 1
             reason = refused.reason
@@ -178,10 +253,10 @@ class OutboxSender:
             self._record(now, lambda s, t: messages.mark_failed(s, item.id, worker, note, t))
 
     def _send_message(self, sender: Sender, item: messages.Outgoing, stats: DispatchStats,
-                      now: datetime | None) -> None:
-        reply, worker = item.reply, self.worker
+                      now: datetime | None) -> Steps:
+        reply, worker, platform = item.reply, self.worker, sender.platform
         if reply.recount is not None:
-            state = read_reactions(self.service, sender.platform, reply.recount.anchors)
+            state = read_reactions(self.service, platform, reply.recount.anchors)
             moment = now or self.service.clock()
             self.service.handle_recount(sender.name, reply.recount, state,
                                         done=lambda s: messages.mark_sent(s, item.id, worker, moment))
@@ -190,7 +265,7 @@ class OutboxSender:
         if reply.update:
             if reply.anchor is not None:
                 for channel, message_id in self.service.posted_for(sender.name, reply.anchor):
-                    self._paced(sender, None, stats, sender.platform.update, channel, message_id, reply)
+                    yield from self._paced(sender, stats, platform.update, channel, message_id, reply)
             self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
             stats.sent += 1
             return
@@ -198,21 +273,23 @@ class OutboxSender:
         if target is None:
             raise Refused("no_channel")
         if target.how == "ephemeral":  # nothing to find again: at worst shown twice to one person
-            self._paced(sender, None, stats, sender.platform.ephemeral, target.channel, target.user, reply)
+            yield from self._paced(sender, stats, platform.ephemeral, target.channel, target.user, reply)
             self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
             stats.sent += 1
             return
         posted = item.posted
         if posted is None and item.retry:
-            posted = sender.find(target.channel, target.user, item.key, item.since)
+            posted = yield from self._paced(sender, stats, sender.find, target.channel, target.user, item.key,
+                                            item.since)
             if posted is not None:
                 stats.recovered += 1
         if posted is None:
-            if target.how == "dm":
-                posted = self._paced(sender, None, stats, sender.platform.direct, target.user, reply, item.key)
+            if target.how == "dm":  # one direct channel per person: paced as that channel
+                posted = yield from self._paced(sender, stats, platform.direct, target.user, reply, item.key,
+                                                where=target.user)
             else:
-                message_id = self._paced(sender, target.channel, stats, sender.platform.post, target.channel,
-                                         reply, item.key)
+                message_id = yield from self._paced(sender, stats, platform.post, target.channel, reply, item.key,
+                                                    where=target.channel)
                 posted = (target.channel, message_id)
             stats.sent += 1
         channel, message_id = posted
@@ -226,9 +303,9 @@ class OutboxSender:
 
             self._record(now, record)
         for emoji in reply.reactions:
-            self._paced(sender, None, stats, sender.platform.add_reaction, channel, message_id, emoji)
+            yield from self._paced(sender, stats, platform.add_reaction, channel, message_id, emoji)
         for attachment in reply.attachments:
-            self._paced(sender, None, stats, sender.platform.upload, channel, attachment)
+            yield from self._paced(sender, stats, platform.upload, channel, attachment)
         if not finished or item.posted is not None:
             self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
 
@@ -275,20 +352,21 @@ class OutboxSender:
         sender = self.senders[delivery.platform]
         reminder_id, worker = delivery.id, self.worker
         try:
-            found = sender.find(delivery.channel, delivery.user, delivery.key, delivery.since) \
-                if delivery.retry else None
+            found = self._waiting(self._paced(sender, stats, sender.find, delivery.channel, delivery.user,
+                                              delivery.key, delivery.since)) if delivery.retry else None
             if found is not None:
                 stats.recovered += 1
             elif delivery.stale:
                 stats.skipped += 1
                 return lambda s, t: mark_skipped(s, reminder_id, worker, delivery.stale or "", t)
             elif delivery.user is not None:
-                found = self._paced(sender, None, stats, sender.platform.direct, delivery.user,
-                                    Reply(delivery.text), delivery.key)
+                found = self._waiting(self._paced(sender, stats, sender.platform.direct, delivery.user,
+                                                  Reply(delivery.text), delivery.key, where=delivery.user))
                 stats.sent += 1
             else:
-                found = (delivery.channel, self._paced(sender, delivery.channel, stats, sender.platform.post,
-                                                       delivery.channel, Reply(delivery.text), delivery.key))
+                message_id = self._waiting(self._paced(sender, stats, sender.platform.post, delivery.channel,
+                                                       Reply(delivery.text), delivery.key, where=delivery.channel))
+                found = (delivery.channel, message_id)
                 stats.sent += 1
         except Exception as error:
             log.warning("reminder %s not sent on %s", delivery.id, delivery.platform, exc_info=True)
@@ -299,32 +377,39 @@ class OutboxSender:
         return lambda s, t: mark_sent(s, reminder_id, worker, channel, message_id, t)
 
     # -- pace ---------------------------------------------------------------------------------
-    def _paced(self, sender: Sender, channel: str | None, stats: DispatchStats, method: Callable, *args: object):
-        """Calls the platform, waiting out its Retry-After as often as it asks; a post (`channel` given)
-        also waits for the channel's interval since the last post there."""
-        if channel and sender.channel_interval:
-            self._take_turn(sender, channel)
+    def _paced(self, sender: Sender, stats: DispatchStats, method: Callable, *args: object,
+               where: str | None = None) -> Steps:
+        """Calls the platform at the pace of `method` (in channel `where`, for a per-channel pace), waiting
+        out its Retry-After as often as it asks: the wait is yielded, so other rows go on meanwhile."""
+        bucket = self._bucket(sender, method.__name__, where)
         while True:
-            wait = self._paused_until.get(sender.name, 0.0) - self.monotonic()
+            wait = bucket.wait(self.monotonic())
             if wait > 0:
-                self.sleep(wait)
+                yield wait
+                continue
+            bucket.take(self.monotonic())
             try:
-                result = sender.call(method, *args)
+                return sender.call(method, *args)
             except RateLimited as limited:
                 stats.deferred += 1
-                self._paused_until[sender.name] = self.monotonic() + limited.retry_after
-                continue
-            return result
+                bucket.pause(self.monotonic() + limited.retry_after)
 
-    def _take_turn(self, sender: Sender, channel: str) -> None:
-        """A burst goes at once, then one post per interval: the channel's credit refills with time."""
-        now = self.monotonic()
-        credit, at = self._credit.get((sender.name, channel), (float(sender.channel_burst), now))
-        credit = min(float(sender.channel_burst), credit + (now - at) / sender.channel_interval)
-        if credit < 1:
-            self.sleep((1 - credit) * sender.channel_interval)
-            now, credit = self.monotonic(), 1.0
-        self._credit[(sender.name, channel)] = (credit - 1, now)
+    def _bucket(self, sender: Sender, method: str, where: str | None) -> Bucket:
+        pace = sender.pace(method)
+        key = (sender.name, pace.limit, where if pace.per_channel else None)
+        if key not in self._buckets:
+            rate = pace.per_minute / 60 if pace.per_minute else 0.0
+            self._buckets[key] = Bucket(float(pace.burst), rate, float(pace.burst), self.monotonic())
+        return self._buckets[key]
+
+    def _waiting(self, steps: Steps):
+        """Runs steps alone, sleeping through each wait; returns their result."""
+        while True:
+            try:
+                delay = next(steps)
+            except StopIteration as done:
+                return done.value
+            self.sleep(delay)
 
 
 class OutboxWorker:

@@ -125,15 +125,48 @@ def answerable(reply: Reply) -> bool:
 
 
 def split(replies: list[Reply], with_answer: bool) -> tuple[list[Reply], list[Reply]]:
-    """(now, later): forms, and the first reply when the response can carry it; the rest later."""
+    """(now, later): forms, and the first reply when the response can carry it; the rest later. A reply
+    too long for one message is several, in order: its first piece rides on the response."""
     now: list[Reply] = []
     later: list[Reply] = []
     for index, reply in enumerate(replies):
-        if reply.form is not None or (with_answer and index == 0 and answerable(reply)):
+        if reply.form is not None:
             now.append(reply)
-        else:
-            later.append(reply)
+            continue
+        first, *rest = pieces(reply)
+        (now if with_answer and index == 0 and answerable(reply) else later).append(first)
+        later.extend(rest)
     return now, later
+
+
+# What one message carries on every platform served: Slack refuses blocks whose texts add up to about
+# 12,000 characters (`msg_blocks_too_long`, a limit it does not document: slackapi/bolt-js#2509 and #2867),
+# with room left for its mrkdwn escapes; Mattermost posts hold 16,383 characters
+# (mattermost/mattermost:server/public/model/post.go, PostMessageMaxRunesV2; 4,000 only on a database
+# never migrated to the v2 column, PostMessageMaxRunesV1).
+MESSAGE_TEXT = 8000
+
+
+def pieces(reply: Reply, limit: int = MESSAGE_TEXT) -> list[Reply]:
+    """`reply` as messages of at most `limit` characters, cut between lines (a longer line is cut
+    where it must), in reading order; its buttons, reactions, anchor and files go with the last piece,
+    under the whole listing. An update replaces one message: it stays whole."""
+    if len(reply.text) <= limit or reply.update or reply.recount is not None:
+        return [reply]
+    texts, current = [], ""
+    for line in reply.text.split("\n"):
+        while len(line) > limit:
+            texts += [current] if current else []
+            texts.append(line[:limit])
+            line, current = line[limit:], ""
+        if current and len(current) + 1 + len(line) > limit:
+            texts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    texts += [current] if current else []
+    bare = replace(reply, buttons=[], reactions=[], anchor=None, attachments=[])
+    return [replace(bare, text=text) for text in texts[:-1]] + [replace(reply, text=texts[-1])]
 
 
 def in_response(answer: list[Reply]) -> tuple[Reply | None, list[Reply]]:

@@ -15,7 +15,7 @@ from mattermostautodriver.exceptions import (
     TooManyRequests,
 )
 
-from bot.outbox_sender import RateLimited, Refused, Sender
+from bot.outbox_sender import Pace, RateLimited, Refused, Sender
 from bot.platforms.base import KEY_FIELD
 
 log = logging.getLogger(__name__)
@@ -28,11 +28,19 @@ FINAL = {NotEnoughPermissions: "forbidden", ResourceNotFound: "not_found", Inval
 class MattermostSender(Sender):
     """POST /posts with the row's key in the post's props; the channel's recent posts find it again."""
 
+    # No pace: a server limits its REST API only when its admin enables RateLimitSettings (off by default,
+    # server/public/model/config.go). Then one limiter keys on the client's address (or token) whatever the
+    # route (server/channels/app/ratelimit.go): a 429 on any call pauses every call for its Retry-After.
+    def pace(self, method: str) -> Pace:
+        return Pace("api")
+
     def call(self, method: Callable, *args: object, **kwargs: object):
         try:
             return method(*args, **kwargs)
         except TooManyRequests as error:  # what is left once the driver's own retries are spent
-            raise RateLimited(1.0) from error
+            # The server's 429 says how long to wait: Retry-After, or X-Ratelimit-Reset (seconds until the
+            # bucket refills), both read by the driver (server/channels/app/ratelimit.go).
+            raise RateLimited(float(error.retry_after or 1.0)) from error
         except tuple(FINAL) as error:
             raise Refused(next(reason for kind, reason in FINAL.items() if isinstance(error, kind))) from error
 

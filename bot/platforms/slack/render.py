@@ -48,10 +48,20 @@ def _chunks(text: str) -> list[str]:
     return chunks
 
 
+# "You can include up to 50 blocks in each message" (https://docs.slack.dev/reference/block-kit/blocks);
+# chat.postMessage answers `invalid_blocks` beyond.
+MESSAGE_BLOCKS = 50
+
+
 def blocks(reply: Reply, text: str | None = None) -> list[dict]:
-    """`text`: the reply's text already in mrkdwn, when the caller has it."""
-    out: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-                       for chunk in _chunks(mrkdwn(reply.text) if text is None else text)]
+    """`text`: the reply's text already in mrkdwn, when the caller has it. Never more than a message's
+    50 blocks: a listing is cut into messages before (handlers.outbox.pieces); what still does not fit,
+    an update replacing one message, ends with "…"."""
+    chunks = _chunks(mrkdwn(reply.text) if text is None else text)
+    room = MESSAGE_BLOCKS - (1 if reply.buttons else 0)
+    if len(chunks) > room:
+        chunks = chunks[:room - 1] + [chunks[room - 1][:SECTION_LIMIT - 1] + "…"]
+    out: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
     if reply.buttons:
         out.append({"type": "actions",
                     "elements": [_button(button, index) for index, button in enumerate(reply.buttons[:25])]})

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.outbox_sender import RateLimited, Refused, Sender
+from bot.outbox_sender import Pace, RateLimited, Refused, Sender
 from bot.platforms.base import KEY_FIELD
 from bot.platforms.slack.client import BotIdentity, SlackPlatform
 
@@ -19,14 +19,31 @@ log = logging.getLogger(__name__)
 # can cure (https://api.slack.com/methods/chat.postMessage#errors); any other `ok: false` is final.
 TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
 
+# Slack limits each Web API method per workspace by its tier — Tier 2 "20+ per minute", Tier 3 "50+",
+# Tier 4 "100+", bursts tolerated (https://docs.slack.dev/apis/web-api/rate-limits); each method's tier as
+# Slack lists it in slackapi/java-slack-sdk:metadata/web-api/rate_limit_tiers.json. Slack publishes no
+# burst size: a fifth of the minute's floor goes at once. chat.postMessage is its own tier: "generally one
+# message per second per channel … bursts over that limit for short periods" (same page, "Posting
+# messages"); a direct message is a post in the person's direct channel.
+POSTS = Pace("chat.postMessage", per_minute=60, burst=3, per_channel=True)
+TIER_3 = {"per_minute": 50, "burst": 10}
+TIER_4 = {"per_minute": 100, "burst": 20}
+
 
 class SlackSender(Sender):
     """chat.postMessage with the row's key in the message metadata; conversations.history finds it again."""
 
-    # chat.postMessage "generally allows posting one message per second per channel … bursts over that
-    # limit for short periods" (https://api.slack.com/apis/rate-limits#special-rate-limits).
-    channel_interval = 1.0
-    channel_burst = 3
+    paces = {
+        "post": POSTS,
+        "direct": POSTS,
+        "add_reaction": Pace("reactions.add", **TIER_3),
+        "update": Pace("chat.update", **TIER_3),
+        "ephemeral": Pace("chat.postEphemeral", **TIER_4),
+        "upload": Pace("files.getUploadURLExternal", **TIER_4),  # and files.completeUploadExternal, Tier 4 too
+        # conversations.history, Tier 3 for an app built by its workspace; Slack lowered it in 2025 only for
+        # commercially distributed apps outside the Marketplace (same page, "App types and rate limits").
+        "find": Pace("conversations.history", **TIER_3),
+    }
 
     def __init__(self, shared: WebClient, club_channel: str | None, identity: BotIdentity | None = None) -> None:
         client = WebClient(token=shared.token, base_url=shared.base_url, timeout=shared.timeout,
