@@ -154,7 +154,7 @@ def test_a_post_refused_for_good_is_not_retried_and_its_author_is_told(database_
         assert "Sondage #1 lancé" in slack.command(POLL, user=ADMIN).json()["text"]
         notices = []
         wait_until(lambda: notices.extend(c.params["text"] for c in slack.api.calls_to("chat.postMessage")
-                                          if c.params["channel"] == "D" + ADMIN) or notices,
+                                          if c.params["channel"] in (ADMIN, "D" + ADMIN)) or notices,
                    what="the author told")
         assert told in notices[0] and "Sondage #1" in notices[0]
         with slack.service.db.transaction() as session:

@@ -37,7 +37,7 @@ def wait_until(condition, timeout: float = 20.0, what: str = ""):
 
 
 def slack_dms(api: FakeSlackAPI, user: str) -> list[str]:
-    return [call.params["text"] for call in api.calls_to("chat.postMessage") if call.params["channel"] == "D" + user]
+    return [call.params["text"] for call in api.calls_to("chat.postMessage") if call.params["channel"] in (user, "D" + user)]
 
 
 def outbox_states(service: Service) -> Counter:
