@@ -40,6 +40,9 @@ MESSAGE_BATCH = 10  # rows in flight at once; posts in one channel go at about o
 
 
 EPSILON = 1e-9
+# A row whose only call would wait longer than this on its method's pace goes back to the queue until then,
+# leaving its place to rows that can go now (a burst of notices must not hold back a poll's results).
+DEFER_AFTER = 1.0
 
 
 class RateLimited(Exception):
@@ -116,6 +119,11 @@ class Bucket:
     rate: float
     tokens: float
     at: float
+    waiting: int = 0  # calls of rows in flight waiting for a token: those go first
+
+    def queue_wait(self, now: float) -> float:
+        """Seconds before one more call may go, behind the calls already waiting."""
+        return self.wait(now) + (self.waiting / self.rate if self.rate else 0.0)
 
     def wait(self, now: float) -> float:
         """Seconds before one call may go (a nanosecond short counts as there: sleeps are not exact)."""
@@ -165,7 +173,8 @@ def target_of(reply: Reply, origin: messages.Origin, club_channel: str | None) -
 
 class OutboxSender:
     def __init__(self, service: Service, senders: Sequence[Sender], worker: str | None = None,
-                 batch: int = 100, lease: timedelta = timedelta(minutes=5),
+                 # Few reminders in flight at once: after a crash, each is looked up (Tier 3) before a resend.
+                 batch: int = 20, lease: timedelta = timedelta(minutes=5),
                  sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.service = service
@@ -273,6 +282,11 @@ class OutboxSender:
         if target is None:
             raise Refused("no_channel")
         if target.how == "ephemeral":  # nothing to find again: at worst shown twice to one person
+            wait = self._bucket(sender, "ephemeral", None).queue_wait(self.monotonic())
+            if wait > DEFER_AFTER:  # a notice to one person, its only call: back to the queue, not in the way
+                until = (now or self.service.clock()) + timedelta(seconds=wait)
+                self._record(now, lambda s, t: messages.defer(s, item.id, worker, until, t))
+                return
             yield from self._paced(sender, stats, platform.ephemeral, target.channel, target.user, reply)
             self._record(now, lambda s, t: messages.mark_sent(s, item.id, worker, t))
             stats.sent += 1
@@ -382,6 +396,12 @@ class OutboxSender:
         """Calls the platform at the pace of `method` (in channel `where`, for a per-channel pace), waiting
         out its Retry-After as often as it asks: the wait is yielded, so other rows go on meanwhile."""
         bucket = self._bucket(sender, method.__name__, where)
+        bucket.waiting += 1
+        try:
+            while (wait := bucket.wait(self.monotonic())) > 0:
+                yield wait
+        finally:
+            bucket.waiting -= 1
         while True:
             wait = bucket.wait(self.monotonic())
             if wait > 0:
@@ -412,6 +432,11 @@ class OutboxSender:
             self.sleep(delay)
 
 
+class Stopped(BaseException):
+    """The worker stops while a row waits on a platform's pace: the row keeps its lease and is looked up
+    before it is tried again (a BaseException, so no row counts it as a failed attempt)."""
+
+
 class OutboxWorker:
     """The thread that sends what a command queued, as soon as it is committed: the listeners `wake` it.
     Idle, it waits for the next wake or the next retry, and polls nothing."""
@@ -419,6 +444,8 @@ class OutboxWorker:
     def __init__(self, sender: OutboxSender) -> None:
         self.sender = sender
         self._wake = threading.Event()
+        self._halt = threading.Event()
+        sender.sleep = self._sleep  # a wait on a platform's pace ends when the worker stops
         self._reminders = False
         self._stopped = False
         self._thread: threading.Thread | None = None
@@ -432,8 +459,13 @@ class OutboxWorker:
                 self._thread.start()
         self._wake.set()
 
+    def _sleep(self, seconds: float) -> None:
+        if self._halt.wait(seconds):
+            raise Stopped
+
     def stop(self, timeout: float = 10) -> None:
         self._stopped = True
+        self._halt.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -454,6 +486,8 @@ class OutboxWorker:
                 due = self.sender.next_due()
                 clock = self.sender.service.clock()
                 timeout = None if due is None else max(0.05, (due - clock).total_seconds())
+            except Stopped:
+                return
             except Exception:
                 log.exception("outbox run failed; trying again shortly")
                 timeout = 5.0

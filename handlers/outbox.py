@@ -280,6 +280,15 @@ def mark_sent(session: Session, row_id: int, worker: str, now: datetime) -> bool
     return done.rowcount == 1
 
 
+def defer(session: Session, row_id: int, worker: str, until: datetime, now: datetime) -> None:
+    """Back in the queue until `until`, nothing tried: its platform's pace would hold it that long, and the
+    rows behind it should not wait with it. Not an attempt."""
+    row = _owned(session, row_id, worker)
+    if row is not None:
+        row.state, row.not_before, row.lease_until, row.updated_at = PENDING, until, None, now
+        row.attempts = max(0, row.attempts - 1)  # its claim counted one
+
+
 def mark_failed(session: Session, row_id: int, worker: str, error: str, now: datetime,
                 permanent: str | None = None) -> None:
     """Tried again later with a growing pause; given up at once when the platform refused it for good

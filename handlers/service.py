@@ -30,7 +30,7 @@ from handlers.core import (
 )
 from handlers.i18n import N_, lang_of, translate
 from handlers.members.lookup import ensure_member, find_member, note_profile
-from handlers.outbox import Origin, Replies, answer, queue, record_posted
+from handlers.outbox import Origin, Replies, answer, pieces, queue, record_posted
 from handlers.registry import Registry, Verb
 from handlers.text import parse_number
 from storage.db import Database, insert_for
@@ -243,7 +243,8 @@ class Service:
                     replies = job(session, now, self.settings)
                     for platform in sorted(self.platforms):
                         queue(session, self.club_id, Origin(platform), [
-                            reply for target, reply in replies if target in (None, platform)], now)
+                            piece for target, reply in replies if target in (None, platform)
+                            for piece in pieces(reply)], now)
                     out.extend(replies)
             except Exception:
                 log.exception("scheduled job %s failed", getattr(job, "__name__", job))

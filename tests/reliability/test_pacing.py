@@ -4,11 +4,13 @@ messages arrive in order. Time is a fake clock: the sender's waits cost nothing.
 
 from __future__ import annotations
 
+import threading
+import time as clock
 from collections.abc import Callable
 
 from slack_sdk import WebClient
 
-from bot.outbox_sender import OutboxSender
+from bot.outbox_sender import OutboxSender, OutboxWorker
 from bot.platforms.slack.sender import SlackSender
 from handlers import Command, Service
 from tests.fakes.slack_api import FakeSlackAPI
@@ -121,3 +123,20 @@ def test_a_ten_option_poll_s_messages_and_reactions_keep_their_order(service: Se
         between = [sum(1 for name, _ in order[start + 1:end] if name == "add_reaction")
                    for start, end in zip(posts, posts[1:] + [len(order)], strict=True)]
         assert between[0] == 0 and between[1:] == [7] + [6] * 9  # the 429's reaction sent twice
+
+
+def test_a_stopping_bot_does_not_wait_out_a_retry_after(service: Service) -> None:
+    """Slack asks for 30 s; the bot stopping meanwhile ends at once, and the poll is left to the next start."""
+    with FakeSlackAPI() as api:
+        api.add_user(ADMIN, "Camille")
+        api.add_channel(CLUB_CHANNEL, name="club")
+        api.rate_limit_next("chat.postMessage", retry_after=30)
+        poll(service, JM_POLL)
+        worker = OutboxWorker(OutboxSender(service, [SlackSender(WebClient(token="xoxb-test", base_url=api.url),
+                                                                   CLUB_CHANNEL)]))
+        worker.wake()
+        api.wait_for("chat.postMessage")
+        started = clock.monotonic()
+        worker.stop(timeout=20)
+        assert clock.monotonic() - started < 2
+        assert not [t for t in threading.enumerate() if t.name == "outbox"]
