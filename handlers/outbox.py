@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from handlers.core import Anchor, Reply, Visibility
 from handlers.i18n import N_, translate
+from handlers.text import between_lines
 from storage.models import PostedMessage
 from storage.outbox import OutboxMessage, OutboxState
 
@@ -153,18 +154,7 @@ def pieces(reply: Reply, limit: int = MESSAGE_TEXT) -> list[Reply]:
     under the whole listing. An update replaces one message: it stays whole."""
     if len(reply.text) <= limit or reply.update or reply.recount is not None:
         return [reply]
-    texts, current = [], ""
-    for line in reply.text.split("\n"):
-        while len(line) > limit:
-            texts += [current] if current else []
-            texts.append(line[:limit])
-            line, current = line[limit:], ""
-        if current and len(current) + 1 + len(line) > limit:
-            texts.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    texts += [current] if current else []
+    texts = between_lines(reply.text, limit)
     bare = replace(reply, buttons=[], reactions=[], anchor=None, attachments=[])
     return [replace(bare, text=text) for text in texts[:-1]] + [replace(reply, text=texts[-1])]
 

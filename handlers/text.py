@@ -62,3 +62,25 @@ def parse_number(token: str) -> int | None:
     if token.startswith("#"):
         token = token[1:]
     return int(token) if token.isascii() and token.isdecimal() and len(token) <= MAX_DIGITS else None
+
+
+def between_lines(text: str, limit: int) -> list[str]:
+    """`text` in parts of at most `limit` characters, cut between lines and in order (a single line longer
+    than that is cut where it must): what one message of a platform can hold."""
+    if len(text) <= limit:
+        return [text]
+    found: list[str] = []
+    current: str | None = None  # the part being filled; None before its first line
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current is not None:
+                found.append(current)
+                current = None
+            found.append(line[:limit])
+            line = line[limit:]
+        if current is not None and len(current) + 1 + len(line) > limit:
+            found.append(current)
+            current = None
+        current = line if current is None else f"{current}\n{line}"
+    found.append(current or "")
+    return [part for part in found if part] or [""]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from handlers import Form, Reply
+from handlers.text import between_lines
 
 # Post.IsValid counts the message in runes (Python characters): at most PostMessageMaxRunesV2 =
 # PostMessageMaxBytesV2 (65535) / 4 (mattermost/mattermost:server/public/model/post.go).
@@ -48,25 +49,8 @@ def markdown(text: str, username_of: Callable[[str], str]) -> str:
 
 
 def pieces(text: str, limit: int = MAX_POST) -> list[str]:
-    """The message in posts of at most `limit` characters, cut between lines and in order; a single line
-    longer than that is cut where it must."""
-    if len(text) <= limit:
-        return [text]
-    found: list[str] = []
-    current: str | None = None  # the post being filled; None before its first line
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current is not None:
-                found.append(current)
-                current = None
-            found.append(line[:limit])
-            line = line[limit:]
-        if current is not None and len(current) + 1 + len(line) > limit:
-            found.append(current)
-            current = None
-        current = line if current is None else f"{current}\n{line}"
-    found.append(current or "")
-    return [piece for piece in found if piece] or [""]
+    """The message in posts the server takes (an update, or a message the handlers did not split)."""
+    return between_lines(text, limit)
 
 
 def fit_bytes(text: str, limit: int, mark: str = ELLIPSIS) -> str:
