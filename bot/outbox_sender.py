@@ -396,23 +396,21 @@ class OutboxSender:
         """Calls the platform at the pace of `method` (in channel `where`, for a per-channel pace), waiting
         out its Retry-After as often as it asks: the wait is yielded, so other rows go on meanwhile."""
         bucket = self._bucket(sender, method.__name__, where)
-        bucket.waiting += 1
+        bucket.waiting += 1  # counted while it waits (rows run one at a time: never during another's call)
         try:
-            while (wait := bucket.wait(self.monotonic())) > 0:
-                yield wait
+            while True:
+                wait = bucket.wait(self.monotonic())
+                if wait > 0:
+                    yield wait
+                    continue
+                bucket.take(self.monotonic())
+                try:
+                    return sender.call(method, *args)
+                except RateLimited as limited:
+                    stats.deferred += 1
+                    bucket.pause(self.monotonic() + limited.retry_after)
         finally:
             bucket.waiting -= 1
-        while True:
-            wait = bucket.wait(self.monotonic())
-            if wait > 0:
-                yield wait
-                continue
-            bucket.take(self.monotonic())
-            try:
-                return sender.call(method, *args)
-            except RateLimited as limited:
-                stats.deferred += 1
-                bucket.pause(self.monotonic() + limited.retry_after)
 
     def _bucket(self, sender: Sender, method: str, where: str | None) -> Bucket:
         pace = sender.pace(method)
